@@ -1,0 +1,88 @@
+package tidewatch.log;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import tidewatch.json.Json;
+
+/**
+ * Structured logs: one JSON object per line on standard output, which Lambda sends to CloudWatch Logs.
+ * Callers pass key/value pairs; nothing secret is ever passed here (the webhook URL stays inside SlackChannel).
+ */
+public final class Log {
+    public enum Level { DEBUG, INFO, WARN, ERROR }
+
+    private static volatile PrintStream out = System.out;
+    private static volatile Level threshold = levelFrom(System.getenv("LOG_LEVEL"));
+
+    private Log() {}
+
+    public static void debug(String message, Object... keyValues) {
+        write(Level.DEBUG, message, keyValues);
+    }
+
+    public static void info(String message, Object... keyValues) {
+        write(Level.INFO, message, keyValues);
+    }
+
+    public static void warn(String message, Object... keyValues) {
+        write(Level.WARN, message, keyValues);
+    }
+
+    public static void error(String message, Object... keyValues) {
+        write(Level.ERROR, message, keyValues);
+    }
+
+    /** Writes a line that is already a complete JSON document (Embedded Metric Format records). */
+    public static void raw(String jsonLine) {
+        PrintStream target = out;
+        synchronized (target) {
+            target.println(jsonLine);
+            target.flush();
+        }
+    }
+
+    /** Redirects the log, for tests and the local runner. */
+    public static void redirect(PrintStream target, Level level) {
+        out = target;
+        threshold = level;
+    }
+
+    static Level levelFrom(String name) {
+        if (name == null || name.isBlank()) {
+            return Level.INFO;
+        }
+        try {
+            return Level.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Level.INFO;
+        }
+    }
+
+    private static void write(Level level, String message, Object... keyValues) {
+        if (level.ordinal() < threshold.ordinal()) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", Instant.now().toString());
+        line.put("level", level.name());
+        line.put("message", message);
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            line.put(String.valueOf(keyValues[i]), describe(keyValues[i + 1]));
+        }
+        raw(Json.write(line));
+    }
+
+    private static Object describe(Object value) {
+        if (value instanceof Throwable error) {
+            return error.getClass().getSimpleName() + ": " + error.getMessage();
+        }
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String
+                || value instanceof Map || value instanceof java.util.List) {
+            return value;
+        }
+        return String.valueOf(value);
+    }
+}

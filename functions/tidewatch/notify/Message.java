@@ -1,0 +1,57 @@
+package tidewatch.notify;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What Tidewatch tells people, independent of any channel. Text here is untrusted (it may quote container reasons or
+ * log lines); each channel escapes and truncates it for its own format.
+ *
+ * @param key    stable identity of what the message is about (for example "ecs/prod/service:web/crash"), for
+ *               grouping and de-duplication by people and tools downstream
+ * @param source which function produced it ("ecs", "vpn-alarm", "vpn-keepalive"): the SNS attribute `source`
+ */
+public record Message(
+        String title,
+        Severity severity,
+        String summary,
+        List<Field> fields,
+        List<Link> links,
+        Evidence evidence,
+        String key,
+        String source) {
+
+    public Message {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(source, "source");
+        summary = summary == null ? "" : summary;
+        fields = fields == null ? List.of() : List.copyOf(fields);
+        links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    /** A key fact, shown as "name: value". */
+    public record Field(String name, String value) {
+        public Field {
+            Objects.requireNonNull(name, "name");
+            value = value == null ? "" : value;
+        }
+    }
+
+    /** A deep link, typically into the AWS console. */
+    public record Link(String label, String url) {
+        public Link {
+            Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(url, "url");
+        }
+    }
+
+    /** Raw supporting text, such as the last log lines of a crashed container. */
+    public record Evidence(String title, List<String> lines) {
+        public Evidence {
+            Objects.requireNonNull(title, "title");
+            lines = lines == null ? List.of() : List.copyOf(lines);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package tidewatch.notify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+
+/**
+ * Posts messages to a Slack incoming webhook over the same HTTP client the SDK uses. Retries HTTP 429 (honouring
+ * Retry-After), 5xx, timeouts and connection failures with bounded backoff; any other 4xx is final.
+ */
+public final class SlackChannel implements Channel {
+    private static final int MAX_ERROR_BODY = 200;
+
+    private final SlackWebhook webhook;
+    private final SdkHttpClient http;
+    private final RetryPolicy retryPolicy;
+    private final RetryPolicy.Sleeper sleeper;
+
+    public SlackChannel(SlackWebhook webhook, SdkHttpClient http, RetryPolicy retryPolicy, RetryPolicy.Sleeper sleeper) {
+        this.webhook = webhook;
+        this.http = http;
+        this.retryPolicy = retryPolicy;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    public String name() {
+        return "slack";
+    }
+
+    @Override
+    public void deliver(Message message) throws DeliveryException, InterruptedException {
+        byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);
+        String lastFailure = "";
+        for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
+            SdkHttpFullRequest request = SdkHttpFullRequest.builder()
+                    .uri(webhook.url())
+                    .method(SdkHttpMethod.POST)
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("Content-Length", Integer.toString(body.length))
+                    .build();
+            Duration retryAfter = null;
+            try {
+                HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
+                        .request(request)
+                        .contentStreamProvider(() -> new ByteArrayInputStream(body))
+                        .build()).call();
+                int status = response.httpResponse().statusCode();
+                String answer = readBounded(response);
+                if (status >= 200 && status < 300) {
+                    return;
+                }
+                lastFailure = "HTTP " + status + (answer.isEmpty() ? "" : " " + answer);
+                if (status != 429 && status < 500) {
+                    throw new DeliveryException("Slack rejected the message: " + lastFailure, false);
+                }
+                retryAfter = response.httpResponse().firstMatchingHeader("Retry-After")
+                        .map(SlackChannel::seconds).orElse(null);
+            } catch (IOException e) {
+                // The exception text can quote the URL, which is a secret: keep only its type.
+                lastFailure = e.getClass().getSimpleName();
+            }
+            if (attempt < retryPolicy.maxAttempts()) {
+                sleeper.sleep(retryPolicy.delayBeforeRetry(attempt, retryAfter));
+            }
+        }
+        throw new DeliveryException("Slack failed after " + retryPolicy.maxAttempts() + " attempts, last: " + lastFailure, true);
+    }
+
+    private static String readBounded(HttpExecuteResponse response) throws IOException {
+        if (response.responseBody().isEmpty()) {
+            return "";
+        }
+        try (InputStream in = response.responseBody().get()) {
+            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+            return Text.oneLine(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Duration seconds(String header) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
