@@ -13,8 +13,10 @@ public record SnsMessage(String subject, String body, String severity, String so
     static final int BODY_MAX_CHARS = 60_000;
 
     public static SnsMessage render(Message message) {
-        String subject = Text.truncate(Text.ascii(Text.oneLine(
-                "[" + message.severity().wireName().toUpperCase() + "] " + message.title())), SUBJECT_MAX);
+        String subject = Text.ascii(Text.oneLine("[" + message.severity().wireName().toUpperCase() + "] " + message.title()));
+        if (subject.length() > SUBJECT_MAX) {
+            subject = subject.substring(0, SUBJECT_MAX - 3) + "...";
+        }
 
         StringBuilder body = new StringBuilder();
         body.append(message.severity().wireName().toUpperCase()).append(": ").append(Text.oneLine(message.title())).append("\n\n");

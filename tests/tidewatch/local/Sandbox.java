@@ -1,0 +1,489 @@
+package tidewatch.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsResponse;
+import tidewatch.aws.AwsClients;
+import tidewatch.json.Json;
+import tidewatch.json.JsonObject;
+
+/**
+ * AWS and Slack on loopback: one HTTP server that speaks each service's real wire protocol (ECS, Secrets Manager,
+ * SSM and CloudWatch Logs JSON 1.1; EC2 and SNS Query with XML answers; Lambda REST-JSON; the Slack webhook), so
+ * the real SDK clients make real calls. It answers from a {@link World}, records every call with its parameters
+ * under the API reference's member names, and injects faults at the HTTP level.
+ */
+public final class Sandbox implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+    private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
+    private static final Pattern LAMBDA_INVOKE = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
+    private static final String SLACK_PATH = "/slack/services/T0SANDBOX/B0SANDBOX/";
+
+    /** A call the sandbox received; {@code fault} says what was injected, if anything. */
+    public record Call(String service, String operation, Map<String, Object> params, String fault) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("service", service);
+            json.put("operation", operation);
+            json.put("params", params);
+            if (fault != null) {
+                json.put("fault", fault);
+            }
+            return json;
+        }
+    }
+
+    private final World world;
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<String, Map<String, Object>> runTaskByClientToken = new LinkedHashMap<>();
+    private final String slackSecret = "sandbox-" + UUID.randomUUID().toString().substring(0, 8);
+    private volatile Duration slowResponse = Duration.ofSeconds(10);
+
+    private Sandbox(World world) throws IOException {
+        this.world = world;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this.threads = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "sandbox");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static Sandbox start(World world) {
+        try {
+            return new Sandbox(world);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the sandbox on loopback", e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The webhook URL that any secret or parameter resolves to unless the world names another value. */
+    public String slackWebhookUrl() {
+        return endpoint() + SLACK_PATH + slackSecret;
+    }
+
+    /** How long a "timeout" fault holds the response: longer than the client's read timeout. */
+    public Sandbox slowResponse(Duration duration) {
+        this.slowResponse = duration;
+        return this;
+    }
+
+    /** SDK clients pointed at this sandbox, with test credentials and the given read timeout. */
+    public AwsClients clients(Duration readTimeout) {
+        return new AwsClients(AwsClients.httpClient(readTimeout), Region.of(REGION),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "sandbox-secret-key")), endpoint());
+    }
+
+    public World world() {
+        return world;
+    }
+
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(String service, String operation) {
+        return calls().stream().filter(c -> c.service().equals(service) && c.operation().equals(operation)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Request request = identify(exchange, body);
+            Object fault = world.nextFault(request.service, request.operation);
+            record(new Call(request.service, request.operation, redact(request.params), fault == null ? null : String.valueOf(fault)));
+            if (fault != null && injectFault(exchange, request, fault)) {
+                return;
+            }
+            try {
+                answer(exchange, request);
+            } catch (SandboxFault e) {
+                sendError(exchange, request, 400, e.code, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            send(exchange, 500, "text/plain", "sandbox error: " + e);
+        }
+    }
+
+    private record Request(String service, String operation, Map<String, Object> params, String protocol) {}
+
+    private Request identify(HttpExchange exchange, String body) {
+        String path = exchange.getRequestURI().getPath();
+        if (path.startsWith(SLACK_PATH)) {
+            return new Request("slack", "post", jsonParams(body), "slack");
+        }
+        String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+        Matcher signing = SIGNING_SERVICE.matcher(authorization);
+        String service = signing.find() ? signing.group(1) : "unknown";
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) {
+            return new Request(service, target.substring(target.indexOf('.') + 1), jsonParams(body), "json");
+        }
+        Matcher invoke = LAMBDA_INVOKE.matcher(path);
+        if (invoke.matches()) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("FunctionName", java.net.URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8));
+            String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+            params.put("InvocationType", type == null ? "RequestResponse" : type);
+            params.put("Payload", body.isBlank() ? null : Json.parse(body));
+            return new Request("lambda", "Invoke", params, "rest-json");
+        }
+        Map<String, String> form = QueryProtocol.form(body);
+        return new Request(service, form.getOrDefault("Action", "unknown"), QueryProtocol.params(form), "query");
+    }
+
+    private static Map<String, Object> jsonParams(String body) {
+        if (body.isBlank()) {
+            return Map.of();
+        }
+        Object parsed = Json.parse(body);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of("body", parsed);
+        return map;
+    }
+
+    private synchronized void record(Call call) {
+        calls.add(call);
+    }
+
+    /** Secrets never reach the report: any string equal to a stored secret value is replaced. */
+    private Object redactValue(Object value) {
+        if (value instanceof String text) {
+            return text.contains(slackSecret) || world.secrets.containsValue(text) ? "[redacted]" : text;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), redactValue(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(this::redactValue).toList();
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> redact(Map<String, Object> params) {
+        return (Map<String, Object>) redactValue(params);
+    }
+
+    /** Returns true when the fault replaced the answer; "timeout" only delays it. */
+    private boolean injectFault(HttpExchange exchange, Request request, Object fault) throws IOException {
+        String spec = String.valueOf(fault);
+        if (spec.equals("timeout")) {
+            try {
+                Thread.sleep(slowResponse.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+        if (spec.equals("reset")) {
+            exchange.close();
+            return true;
+        }
+        int status;
+        String code;
+        if (fault instanceof Number number) {
+            status = number.intValue();
+            if (status < 300) {
+                return false;
+            }
+            code = status == 429 || status == 400 ? "ThrottlingException" : status == 403 ? "AccessDeniedException" : "InternalFailure";
+        } else {
+            code = spec;
+            status = code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation") ? 403 : 400;
+        }
+        sendError(exchange, request, status, code, "injected by the sandbox: " + code);
+        return true;
+    }
+
+    private void sendError(HttpExchange exchange, Request request, int status, String code, String message) throws IOException {
+        switch (request.protocol) {
+            case "slack" -> {
+                if (status == 429) {
+                    exchange.getResponseHeaders().add("Retry-After", "1");
+                }
+                send(exchange, status, "text/plain", status == 429 ? "rate_limited" : "internal_error");
+            }
+            case "json", "rest-json" -> {
+                exchange.getResponseHeaders().add("x-amzn-ErrorType", code);
+                send(exchange, status, "application/x-amz-json-1.1", Json.write(Map.of("__type", code, "message", message)));
+            }
+            default -> {
+                String requestId = UUID.randomUUID().toString();
+                String xml = request.service.equals("ec2")
+                        ? "<Response><Errors><Error><Code>" + code + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>" + requestId + "</RequestID></Response>"
+                        : "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>" + (status < 500 ? "Sender" : "Receiver")
+                                + "</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
+                send(exchange, status, "text/xml", xml);
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange, Request request) throws IOException {
+        JsonObject params = JsonObject.of(request.params, request.operation);
+        switch (request.service + "." + request.operation) {
+            case "slack.post" -> send(exchange, 200, "text/plain", "ok");
+            case "ecs.DescribeTasks" -> json(exchange, describeTasks(params));
+            case "ecs.ListTasks" -> json(exchange, listTasks(params));
+            case "ecs.DescribeTaskDefinition" -> json(exchange, describeTaskDefinition(params));
+            case "ecs.DescribeServices" -> json(exchange, describeServices(params));
+            case "ecs.RunTask" -> json(exchange, runTask(params));
+            case "secretsmanager.GetSecretValue" -> json(exchange, Map.of(
+                    "ARN", "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + params.string("SecretId"),
+                    "Name", params.string("SecretId"), "SecretString", secret(params.string("SecretId")), "VersionId", "1"));
+            case "ssm.GetParameter" -> json(exchange, Map.of("Parameter", Map.of(
+                    "Name", params.string("Name"), "Type", "SecureString", "Value", secret(params.string("Name")), "Version", 1)));
+            case "logs.GetLogEvents" -> getLogEvents(exchange, params);
+            case "lambda.Invoke" -> send(exchange, "Event".equals(params.string("InvocationType")) ? 202 : 200, "application/json", "");
+            case "sns.Publish" -> xml(exchange, "Publish", "sns", "<MessageId>" + UUID.randomUUID() + "</MessageId>");
+            case "ec2.DescribeVpnConnections" -> describeVpnConnections(exchange, params);
+            case "ec2.ReplaceVpnTunnel" -> xml(exchange, "ReplaceVpnTunnel", "ec2", "<return>true</return>");
+            case "ec2.CreateTags" -> {
+                createTags(params);
+                xml(exchange, "CreateTags", "ec2", "<return>true</return>");
+            }
+            default -> sendError(exchange, request, 400, "UnknownOperationException",
+                    "the sandbox does not serve " + request.service + " " + request.operation);
+        }
+    }
+
+    private String secret(String id) {
+        return world.secrets.getOrDefault(id, slackWebhookUrl());
+    }
+
+    private Map<String, Object> describeTasks(JsonObject params) {
+        boolean withTags = params.strings("include").contains("TAGS");
+        List<Object> found = new ArrayList<>();
+        List<Object> failures = new ArrayList<>();
+        for (String wanted : params.strings("tasks")) {
+            Map<String, Object> task = findTask(params.string("cluster"), wanted);
+            if (task == null) {
+                failures.add(Map.of("arn", wanted, "reason", "MISSING"));
+            } else {
+                Map<String, Object> copy = new LinkedHashMap<>(task);
+                if (!withTags) {
+                    copy.remove("tags");
+                }
+                found.add(copy);
+            }
+        }
+        return Map.of("tasks", found, "failures", failures);
+    }
+
+    private synchronized Map<String, Object> findTask(String cluster, String wanted) {
+        List<Map<String, Object>> all = new ArrayList<>(world.tasks);
+        all.addAll(world.stoppedTasks);
+        for (Map<String, Object> task : all) {
+            String arn = String.valueOf(task.get("taskArn"));
+            if ((arn.equals(wanted) || arn.endsWith("/" + wanted)) && inCluster(task, cluster)) {
+                return task;
+            }
+        }
+        return null;
+    }
+
+    private static boolean inCluster(Map<String, Object> task, String cluster) {
+        String arn = String.valueOf(task.get("clusterArn"));
+        return cluster == null || cluster.isEmpty() || arn.equals(cluster) || arn.endsWith("/" + cluster)
+                || ("default".equals(cluster) && arn.endsWith("/default"));
+    }
+
+    private synchronized Map<String, Object> listTasks(JsonObject params) {
+        boolean stopped = "STOPPED".equals(params.string("desiredStatus"));
+        List<Map<String, Object>> pool = stopped ? world.stoppedTasks : world.tasks;
+        String service = params.string("serviceName");
+        String family = params.string("family");
+        List<Object> arns = new ArrayList<>();
+        for (Map<String, Object> task : pool) {
+            String group = String.valueOf(task.get("group"));
+            if (!inCluster(task, params.string("cluster"))
+                    || (service != null && !group.equals("service:" + service))
+                    || (family != null && !group.equals("family:" + family))) {
+                continue;
+            }
+            arns.add(task.get("taskArn"));
+        }
+        return Map.of("taskArns", arns);
+    }
+
+    private synchronized Map<String, Object> describeTaskDefinition(JsonObject params) {
+        String wanted = params.requireString("taskDefinition");
+        Map<String, Object> best = null;
+        for (Map<String, Object> definition : world.taskDefinitions) {
+            String arn = String.valueOf(definition.get("taskDefinitionArn"));
+            String familyRevision = definition.get("family") + ":" + definition.get("revision");
+            if (arn.equals(wanted) || familyRevision.equals(wanted) || String.valueOf(definition.get("family")).equals(wanted)) {
+                best = definition;
+            }
+        }
+        if (best == null) {
+            throw new SandboxFault("ClientException", "Unable to describe task definition.");
+        }
+        return Map.of("taskDefinition", best, "tags", List.of());
+    }
+
+    private synchronized Map<String, Object> describeServices(JsonObject params) {
+        List<Object> found = new ArrayList<>();
+        List<Object> failures = new ArrayList<>();
+        for (String wanted : params.strings("services")) {
+            world.services.stream()
+                    .filter(s -> wanted.equals(s.get("serviceName")) || wanted.equals(s.get("serviceArn")))
+                    .findFirst()
+                    .ifPresentOrElse(found::add, () -> failures.add(Map.of("arn", wanted, "reason", "MISSING")));
+        }
+        return Map.of("services", found, "failures", failures);
+    }
+
+    /** Starts a task record; a repeated clientToken returns the first task, as ECS's idempotency does. */
+    private synchronized Map<String, Object> runTask(JsonObject params) {
+        String token = params.string("clientToken");
+        if (token != null && runTaskByClientToken.containsKey(token)) {
+            return Map.of("tasks", List.of(runTaskByClientToken.get(token)), "failures", List.of());
+        }
+        String cluster = params.string("cluster") == null ? "default" : params.string("cluster");
+        String clusterName = cluster.substring(cluster.lastIndexOf('/') + 1);
+        String id = UUID.randomUUID().toString().replace("-", "");
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("taskArn", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + clusterName + "/" + id);
+        task.put("clusterArn", cluster.startsWith("arn:") ? cluster : "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + clusterName);
+        task.put("taskDefinitionArn", params.string("taskDefinition"));
+        task.put("group", params.string("group"));
+        task.put("lastStatus", "PROVISIONING");
+        task.put("desiredStatus", "RUNNING");
+        if (params.has("launchType")) {
+            task.put("launchType", params.string("launchType"));
+        }
+        task.put("tags", params.array("tags"));
+        task.put("createdAt", Instant.now().toEpochMilli() / 1000.0);
+        world.tasks.add(task);
+        if (token != null) {
+            runTaskByClientToken.put(token, task);
+        }
+        return Map.of("tasks", List.of(task), "failures", List.of());
+    }
+
+    private void getLogEvents(HttpExchange exchange, JsonObject params) throws IOException {
+        List<String> lines = world.logs.get(params.string("logGroupName") + "/" + params.string("logStreamName"));
+        if (lines == null) {
+            throw new SandboxFault("ResourceNotFoundException", "The specified log stream does not exist.");
+        }
+        Long limit = params.integer("limit");
+        boolean fromHead = Boolean.TRUE.equals(params.bool("startFromHead"));
+        int count = limit == null ? lines.size() : (int) Math.min(limit, lines.size());
+        List<String> slice = fromHead ? lines.subList(0, count) : lines.subList(lines.size() - count, lines.size());
+        long base = Instant.now().toEpochMilli() - lines.size() * 1000L;
+        List<Object> events = new ArrayList<>();
+        for (int i = 0; i < slice.size(); i++) {
+            events.add(Map.of("timestamp", base + i * 1000L, "message", slice.get(i), "ingestionTime", base + i * 1000L + 50));
+        }
+        json(exchange, Map.of("events", events, "nextForwardToken", "f/sandbox", "nextBackwardToken", "b/sandbox"));
+    }
+
+    private void describeVpnConnections(HttpExchange exchange, JsonObject params) throws IOException {
+        List<String> wanted = params.strings("VpnConnectionId");
+        List<Object> connections = new ArrayList<>();
+        synchronized (this) {
+            for (Map<String, Object> connection : world.vpnConnections) {
+                if (wanted.isEmpty() || wanted.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+                    connections.add(connection);
+                }
+            }
+        }
+        if (!wanted.isEmpty() && connections.isEmpty()) {
+            throw new SandboxFault("InvalidVpnConnectionID.NotFound", "The vpnConnection ID '" + wanted.get(0) + "' does not exist");
+        }
+        StringBuilder members = new StringBuilder();
+        QueryProtocol.writeMembers(members, DescribeVpnConnectionsResponse.builder().sdkFields(), Map.of("VpnConnections", connections));
+        xml(exchange, "DescribeVpnConnections", "ec2", members.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized void createTags(JsonObject params) {
+        List<String> resources = params.strings("ResourceId");
+        for (Map<String, Object> connection : world.vpnConnections) {
+            if (!resources.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+                continue;
+            }
+            List<Object> tags = new ArrayList<>(connection.get("Tags") instanceof List<?> l ? l : List.of());
+            for (JsonObject tag : params.objects("Tag")) {
+                tags.removeIf(t -> t instanceof Map<?, ?> m && tag.string("Key").equals(m.get("Key")));
+                tags.add(Map.of("Key", tag.string("Key"), "Value", tag.string("Value") == null ? "" : tag.string("Value")));
+            }
+            connection.put("Tags", tags);
+        }
+    }
+
+    private void json(HttpExchange exchange, Map<String, Object> body) throws IOException {
+        send(exchange, 200, "application/x-amz-json-1.1", Json.write(body));
+    }
+
+    private void xml(HttpExchange exchange, String action, String service, String members) throws IOException {
+        String namespace = service.equals("ec2") ? "http://ec2.amazonaws.com/doc/2016-11-15/" : "http://sns.amazonaws.com/doc/2010-03-31/";
+        String requestId = UUID.randomUUID().toString();
+        String body = service.equals("ec2")
+                ? "<" + action + "Response xmlns=\"" + namespace + "\"><requestId>" + requestId + "</requestId>" + members + "</" + action + "Response>"
+                : "<" + action + "Response xmlns=\"" + namespace + "\"><" + action + "Result>" + members + "</" + action + "Result>"
+                        + "<ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></" + action + "Response>";
+        send(exchange, 200, "text/xml", body);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** An AWS error the world itself produces (a missing resource), answered in the service's error format. */
+    static final class SandboxFault extends RuntimeException {
+        final String code;
+
+        SandboxFault(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+}

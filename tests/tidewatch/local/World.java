@@ -1,0 +1,119 @@
+package tidewatch.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tidewatch.json.Json;
+import tidewatch.json.JsonObject;
+
+/**
+ * What the sandbox's AWS account holds, as the AWS APIs return it:
+ * <pre>
+ * {"ecs": {"tasks": [Task with "tags"], "services": [Service], "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition]},
+ *  "ec2": {"vpnConnections": [VpnConnection]},
+ *  "logs": {"GROUP/STREAM": ["line", ...]},
+ *  "secrets": {"name or ARN": "value"},
+ *  "faults": {"slack": 500, "sns": "timeout", "ecs.RunTask": "ThrottlingException", "slack": [429, 200]}}
+ * </pre>
+ * ECS objects use the ECS JSON member names (taskArn, ...); EC2 objects the EC2 API member names (VpnConnectionId,
+ * VgwTelemetry, ...), as the AWS CLI prints them. The sandbox changes the world as calls arrive (RunTask adds a task,
+ * CreateTags adds tags), so a sequence of invocations sees its own effects.
+ */
+public final class World {
+    final List<Map<String, Object>> tasks = new ArrayList<>();
+    final List<Map<String, Object>> services = new ArrayList<>();
+    final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
+    final List<Map<String, Object>> taskDefinitions = new ArrayList<>();
+    final List<Map<String, Object>> vpnConnections = new ArrayList<>();
+    final Map<String, List<String>> logs = new LinkedHashMap<>();
+    final Map<String, String> secrets = new LinkedHashMap<>();
+    final Map<String, List<Object>> faults = new LinkedHashMap<>();
+
+    public static World empty() {
+        return new World();
+    }
+
+    public static World load(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read world file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static World parse(String json) {
+        World world = new World();
+        if (json == null || json.isBlank()) {
+            return world;
+        }
+        JsonObject root = Json.parseObject(json, "world");
+        JsonObject ecs = root.object("ecs");
+        copy(ecs.objects("tasks"), world.tasks);
+        copy(ecs.objects("services"), world.services);
+        copy(ecs.objects("stoppedTasks"), world.stoppedTasks);
+        copy(ecs.objects("taskDefinitions"), world.taskDefinitions);
+        copy(root.object("ec2").objects("vpnConnections"), world.vpnConnections);
+        root.object("logs").asMap().forEach((stream, lines) ->
+                world.logs.put(stream, root.object("logs").strings(stream)));
+        root.object("secrets").asMap().forEach((id, value) -> world.secrets.put(id, String.valueOf(value)));
+        root.object("faults").asMap().forEach((target, spec) ->
+                world.faults.put(target, spec instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(spec))));
+        return world;
+    }
+
+    /** Adds a fault for a service ("slack") or one operation ("ecs.RunTask"); a list is consumed one call at a time. */
+    public World fault(String target, Object... specs) {
+        faults.put(target, new ArrayList<>(List.of(specs)));
+        return this;
+    }
+
+    public World log(String groupAndStream, List<String> lines) {
+        logs.put(groupAndStream, List.copyOf(lines));
+        return this;
+    }
+
+    public World addTask(Map<String, Object> task) {
+        tasks.add(new LinkedHashMap<>(task));
+        return this;
+    }
+
+    public World addStoppedTask(Map<String, Object> task) {
+        stoppedTasks.add(new LinkedHashMap<>(task));
+        return this;
+    }
+
+    public World addTaskDefinition(Map<String, Object> definition) {
+        taskDefinitions.add(new LinkedHashMap<>(definition));
+        return this;
+    }
+
+    public World addVpnConnection(Map<String, Object> connection) {
+        vpnConnections.add(new LinkedHashMap<>(connection));
+        return this;
+    }
+
+    public World secret(String id, String value) {
+        secrets.put(id, value);
+        return this;
+    }
+
+    /** The next fault for a call, if any: an operation-specific fault wins over a service-wide one. */
+    synchronized Object nextFault(String service, String operation) {
+        for (String key : List.of(service + "." + operation, service)) {
+            List<Object> specs = faults.get(key);
+            if (specs != null && !specs.isEmpty()) {
+                return specs.size() == 1 ? specs.get(0) : specs.remove(0);
+            }
+        }
+        return null;
+    }
+
+    private static void copy(List<JsonObject> from, List<Map<String, Object>> to) {
+        from.forEach(object -> to.add(object.mutableCopy()));
+    }
+}

@@ -1,0 +1,177 @@
+package tidewatch.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tidewatch.aws.AwsClients;
+import tidewatch.config.Settings;
+import tidewatch.local.Sandbox;
+import tidewatch.local.World;
+import tidewatch.log.Log;
+
+/** The retry and isolation rules, with faults injected at the HTTP level by the sandbox. */
+class NotifierFaultTest {
+    private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:tidewatch-notifications";
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    private final List<Duration> sleeps = new ArrayList<>();
+    private Sandbox sandbox;
+
+    @BeforeEach
+    void captureLogs() {
+        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+    }
+
+    @AfterEach
+    void stop() {
+        Log.redirect(System.out, Log.Level.INFO);
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private Notifier notifier(World world, Duration readTimeout) {
+        sandbox = Sandbox.start(world).slowResponse(readTimeout.multipliedBy(3));
+        AwsClients aws = sandbox.clients(readTimeout);
+        SlackChannel slack = new SlackChannel(
+                new SlackWebhook("/tidewatch/slack-webhook-url", null, aws.ssm()), aws.http(),
+                RetryPolicy.DEFAULT, sleeps::add);
+        return new Notifier(List.of(slack, new SnsChannel(aws.sns(), TOPIC)));
+    }
+
+    private Notifier notifier(World world) {
+        return notifier(world, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void deliversToBothChannelsWithTheRealWireFormats() {
+        Notifier notifier = notifier(World.empty());
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("Exit 1", List.of("boom"))));
+
+        Sandbox.Call publish = sandbox.calls("sns", "Publish").get(0);
+        assertEquals(TOPIC, publish.params().get("TopicArn"));
+        assertEquals("[WARNING] web crashed in prod", publish.params().get("Subject"));
+        assertEquals(Map.of("severity", Map.of("DataType", "String", "StringValue", "warning"),
+                "source", Map.of("DataType", "String", "StringValue", "ecs")), publish.params().get("MessageAttributes"));
+        Sandbox.Call post = sandbox.calls("slack", "post").get(0);
+        assertTrue(String.valueOf(post.params().get("text")).startsWith("WARNING: web crashed in prod"));
+        assertEquals(1, sandbox.calls("ssm", "GetParameter").size());
+    }
+
+    @Test
+    void theWebhookIsReadOnceAndCachedForTheContainer() {
+        Notifier notifier = notifier(World.empty());
+        notifier.send(Messages.crash("one", null));
+        notifier.send(Messages.crash("two", null));
+        assertEquals(1, sandbox.calls("ssm", "GetParameter").size());
+        assertEquals(2, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void slack429IsRetriedAfterTheServersRetryAfter() {
+        Notifier notifier = notifier(World.empty().fault("slack", 429, 200));
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(2, sandbox.calls("slack", "post").size());
+        assertEquals(List.of(Duration.ofSeconds(1)), sleeps, "Retry-After: 1 from the sandbox");
+    }
+
+    @Test
+    void slack5xxIsRetriedWithBoundedBackoffThenTheOtherChannelStillDelivers() {
+        Notifier notifier = notifier(World.empty().fault("slack", 500));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(RetryPolicy.DEFAULT.maxAttempts(), sandbox.calls("slack", "post").size());
+        assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(500)), sleeps);
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"channel\":\"slack\""));
+    }
+
+    @Test
+    void slack4xxIsFinalAndNotRetried() {
+        Notifier notifier = notifier(World.empty().fault("slack", 404));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(1, sandbox.calls("slack", "post").size());
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void aSlowSlackTimesOutAndIsRetried() {
+        Notifier notifier = notifier(World.empty().fault("slack", "timeout", 200), Duration.ofMillis(300));
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(2, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void aResetConnectionIsRetried() {
+        Notifier notifier = notifier(World.empty().fault("slack", "reset", 200));
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(2, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void snsThrottlingIsRetriedByTheSdk() {
+        Notifier notifier = notifier(World.empty().fault("sns", "Throttling", 200));
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(2, sandbox.calls("sns", "Publish").size());
+    }
+
+    @Test
+    void snsAccessDeniedIsNotRetriedButSlackStillDelivers() {
+        Notifier notifier = notifier(World.empty().fault("sns", "AuthorizationError"));
+        assertEquals(List.of("slack"), notifier.send(Messages.crash("r", null)));
+        assertEquals(1, sandbox.calls("sns", "Publish").size());
+    }
+
+    @Test
+    void whenEveryChannelFailsTheInvocationFails() {
+        Notifier notifier = notifier(World.empty().fault("slack", 503).fault("sns", 500));
+        NotificationFailedException failure = assertThrows(NotificationFailedException.class,
+                () -> notifier.send(Messages.crash("r", null)));
+        assertTrue(failure.getMessage().contains("ecs/prod/service:web/crash"));
+        assertTrue(failure.getMessage().contains("slack: Slack failed after 3 attempts, last: HTTP 503"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("sns: SNS Publish failed"), failure.getMessage());
+    }
+
+    @Test
+    void aSecretThatIsNotAWebhookUrlFailsSlackOnlyAndIsNeverPrinted() {
+        String notAUrl = "xoxb-token-that-must-not-leak";
+        Notifier notifier = notifier(World.empty().secret("/tidewatch/slack-webhook-url", notAUrl));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertFalse(logs.toString(StandardCharsets.UTF_8).contains(notAUrl));
+        assertTrue(sandbox.calls("slack", "post").isEmpty());
+    }
+
+    @Test
+    void theWebhookUrlNeverAppearsInLogsOrRecordedCalls() {
+        Notifier notifier = notifier(World.empty().fault("slack", "reset"));
+        notifier.send(Messages.crash("r", null));
+        String url = sandbox.slackWebhookUrl();
+        String secretPart = url.substring(url.lastIndexOf('/') + 1);
+        assertFalse(logs.toString(StandardCharsets.UTF_8).contains(secretPart));
+        assertFalse(sandbox.calls().toString().contains(secretPart));
+    }
+
+    @Test
+    void settingsChooseTheChannelsAndRejectAWebhookUrlGivenDirectly() {
+        sandbox = Sandbox.start(World.empty());
+        AwsClients aws = sandbox.clients(Duration.ofSeconds(1));
+        assertEquals(List.of("sns"), Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC)), aws).channelNames());
+        assertEquals(List.of("sns", "slack"), Notifier.fromSettings(new Settings(Map.of(
+                "NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", "tidewatch/slack")), aws).channelNames());
+        Exception noChannel = assertThrows(RuntimeException.class, () -> Notifier.fromSettings(new Settings(Map.of()), aws));
+        assertTrue(noChannel.getMessage().contains("NOTIFY_TOPIC_ARN"));
+        Exception url = assertThrows(RuntimeException.class, () -> Notifier.fromSettings(new Settings(Map.of(
+                "SLACK_WEBHOOK_SECRET", "https://hooks.slack.com/services/T/B/XyZzY123")), aws));
+        assertFalse(url.getMessage().contains("XyZzY123"));
+        assertTrue(url.getMessage().contains("SLACK_WEBHOOK_SECRET"));
+    }
+}
