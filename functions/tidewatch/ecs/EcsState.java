@@ -1,0 +1,153 @@
+package tidewatch.ecs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.LogDriver;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskField;
+import tidewatch.log.Log;
+import tidewatch.notify.Text;
+
+/**
+ * The reads of AWS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions
+ * are immutable), the task's tags, the service's recently stopped tasks, and the failed container's last log lines.
+ * Reads that only enrich a message degrade to "unknown"; the tag read that decides a restart does not.
+ */
+public final class EcsState {
+    private static final int MAX_STOPPED_TASK_PAGES = 3;
+
+    private final EcsClient ecs;
+    private final CloudWatchLogsClient logs;
+    private final Map<String, TaskDefinitionFacts> taskDefinitions = new ConcurrentHashMap<>();
+
+    public EcsState(EcsClient ecs, CloudWatchLogsClient logs) {
+        this.ecs = ecs;
+        this.logs = logs;
+    }
+
+    public TaskDefinitionFacts taskDefinition(String arn) {
+        TaskDefinitionFacts cached = taskDefinitions.get(arn);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            TaskDefinition definition = ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
+            TaskDefinitionFacts facts = facts(definition);
+            taskDefinitions.put(arn, facts);
+            return facts;
+        } catch (SdkException e) {
+            Log.warn("task definition unreadable; treating every container as essential", "taskDefinition", arn, "error", e);
+            return TaskDefinitionFacts.UNKNOWN;
+        }
+    }
+
+    static TaskDefinitionFacts facts(TaskDefinition definition) {
+        Map<String, TaskDefinitionFacts.ContainerFacts> containers = new HashMap<>();
+        for (ContainerDefinition container : definition.containerDefinitions()) {
+            Integer memory = container.memory() != null ? container.memory() : container.memoryReservation();
+            String group = null;
+            String prefix = null;
+            String region = null;
+            if (container.logConfiguration() != null && container.logConfiguration().logDriver() == LogDriver.AWSLOGS) {
+                Map<String, String> options = container.logConfiguration().options();
+                group = options.get("awslogs-group");
+                prefix = options.get("awslogs-stream-prefix");
+                region = options.get("awslogs-region");
+            }
+            containers.put(container.name(), new TaskDefinitionFacts.ContainerFacts(
+                    container.essential() == null || container.essential(), memory, group, prefix, region));
+        }
+        Integer taskMemory = null;
+        if (definition.memory() != null && definition.memory().matches("[0-9]+")) {
+            taskMemory = Integer.parseInt(definition.memory());
+        }
+        return new TaskDefinitionFacts(containers, taskMemory);
+    }
+
+    /** The task's tags, or null when ECS no longer knows the task. Failures propagate: a restart depends on them. */
+    public Map<String, String> tags(String cluster, String taskArn) {
+        DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(taskArn).include(TaskField.TAGS));
+        if (response.tasks().isEmpty()) {
+            return null;
+        }
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        response.tasks().get(0).tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
+    }
+
+    /**
+     * When the service's recent abnormal stops happened, from ECS's record of stopped tasks (kept about an hour).
+     * The stop being handled is always included. On a read failure only that stop is counted.
+     */
+    public List<Instant> abnormalStops(TaskStopEvent event) {
+        Map<String, Instant> stops = new HashMap<>();
+        stops.put(event.taskArn(), event.stoppedAt());
+        try {
+            String token = null;
+            int page = 0;
+            do {
+                String next = token;
+                var listed = ecs.listTasks(r -> r.cluster(event.clusterArn()).serviceName(event.groupName())
+                        .desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(next));
+                if (!listed.taskArns().isEmpty()) {
+                    for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())).tasks()) {
+                        TaskStopEvent stopped = fromTask(task, event);
+                        if (stopped.stoppedAt() != null
+                                && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
+                            stops.put(stopped.taskArn(), stopped.stoppedAt());
+                        }
+                    }
+                }
+                token = listed.nextToken();
+            } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
+        } catch (SdkException e) {
+            Log.warn("stopped tasks unreadable; counting only this stop", "service", event.group(), "error", e);
+        }
+        return new ArrayList<>(stops.values());
+    }
+
+    private static TaskStopEvent fromTask(Task task, TaskStopEvent context) {
+        List<TaskStopEvent.Container> containers = task.containers().stream()
+                .map(c -> new TaskStopEvent.Container(c.name(), c.exitCode(), c.reason(), c.lastStatus()))
+                .toList();
+        return new TaskStopEvent(context.eventId(), context.region(), context.account(), task.taskArn(), task.clusterArn(),
+                task.group(), task.taskDefinitionArn(), task.availabilityZone(), task.lastStatus(), task.stopCodeAsString(),
+                task.stoppedReason(), task.stoppedAt(), task.launchTypeAsString(), task.capacityProviderName(),
+                task.platformVersion(), task.version() == null ? 0 : task.version(), containers, List.of(), Map.of());
+    }
+
+    /** The last lines of the container's awslogs stream, when the container logs there. */
+    public TaskStopMessage.LogEvidence logEvidence(TaskStopEvent event, String container, TaskDefinitionFacts facts, int lines) {
+        TaskDefinitionFacts.ContainerFacts containerFacts = container == null ? null : facts.container(container);
+        if (containerFacts == null || containerFacts.logGroup() == null || containerFacts.logStreamPrefix() == null) {
+            return null;
+        }
+        String stream = containerFacts.logStreamPrefix() + "/" + container + "/" + event.taskId();
+        if (lines == 0) {
+            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(), null);
+        }
+        try {
+            List<String> last = logs.getLogEvents(r -> r.logGroupName(containerFacts.logGroup()).logStreamName(stream)
+                            .limit(lines).startFromHead(false))
+                    .events().stream().map(OutputLogEvent::message).toList();
+            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), last,
+                    last.isEmpty() ? "the log stream is empty" : null);
+        } catch (SdkException e) {
+            Log.warn("log lines unreadable", "logGroup", containerFacts.logGroup(), "logStream", stream, "error", e);
+            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(),
+                    Text.oneLine(e.getClass().getSimpleName()));
+        }
+    }
+}

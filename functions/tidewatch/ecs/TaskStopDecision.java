@@ -1,0 +1,127 @@
+package tidewatch.ecs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tidewatch.notify.Severity;
+
+/** What to do about one task stop: whether to tell people, how loudly, and whether to restart. Pure. */
+public final class TaskStopDecision {
+    public static final String SECURITY_GROUPS_TAG = "tidewatch:security-groups";
+    static final String RESTARTED_FROM_TAG = "tidewatch:restarted-from";
+
+    /**
+     * @param action     what Tidewatch does, in words, before any restart result is known
+     * @param restart    the RunTask to make, or null
+     * @param crashCount abnormal stops of the service in the crash-loop window (0 for standalone tasks)
+     */
+    public record Plan(boolean tellPeople, Severity severity, String action, RestartRequest restart, int crashCount) {}
+
+    private TaskStopDecision() {}
+
+    /** Service tasks: ECS replaces them itself, so Tidewatch only tells people, louder when the service loops. */
+    public static Plan forServiceTask(Diagnosis diagnosis, int abnormalStopsInWindow, CrashLoop crashLoop) {
+        if (!diagnosis.abnormal()) {
+            return new Plan(false, Severity.INFO, "None: a normal stop.", null, 0);
+        }
+        boolean looping = crashLoop.isLooping(abnormalStopsInWindow);
+        String action = "None: ECS starts a replacement for service tasks itself.";
+        if (looping) {
+            action += " The service is crash-looping: " + abnormalStopsInWindow + " abnormal stops within "
+                    + crashLoop.window().toMinutes() + " minutes (threshold " + crashLoop.threshold() + ").";
+        }
+        return new Plan(crashLoop.shouldNotify(abnormalStopsInWindow), looping ? Severity.CRITICAL : Severity.WARNING,
+                action, null, abnormalStopsInWindow);
+    }
+
+    /**
+     * Standalone tasks: honour the restart policy in the task's tags ({@code tags} null when the task record is gone,
+     * so the policy cannot be known and nothing is restarted).
+     */
+    public static Plan forStandaloneTask(TaskStopEvent event, Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
+        if (tags == null) {
+            return new Plan(diagnosis.abnormal(), Severity.WARNING,
+                    "No restart: ECS no longer describes the task, so its restart policy is unknown.", null, 0);
+        }
+        RestartPolicy policy;
+        try {
+            policy = RestartPolicy.parse(tags.get(RestartPolicy.TAG));
+        } catch (IllegalArgumentException e) {
+            return new Plan(true, Severity.WARNING, "No restart: " + e.getMessage() + ".", null, 0);
+        }
+        if (!policy.wantsRestart(diagnosis.cause())) {
+            String why = policy.mode() == RestartPolicy.Mode.NO
+                    ? "the task has no restart policy (tag " + RestartPolicy.TAG + ")"
+                    : "restart policy " + policy + " does not restart after this stop";
+            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: " + why + ".", null, 0);
+        }
+        int restarts = RestartPolicy.parseCount(tags.get(RestartPolicy.COUNT_TAG));
+        if (policy.exhausted(restarts)) {
+            return new Plan(true, Severity.CRITICAL, "No restart: restart policy " + policy + " is exhausted after "
+                    + restarts + " restarts. Investigate, then start the task again by hand.", null, 0);
+        }
+        if (!restartsEnabled) {
+            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: restart policy " + policy
+                    + " asks for one, but restarts are disabled (ENABLE_TASK_RESTARTS=false).", null, 0);
+        }
+        List<String> securityGroups = splitList(tags.get(SECURITY_GROUPS_TAG));
+        if (!event.subnetIds().isEmpty() && securityGroups.isEmpty()) {
+            return new Plan(true, Severity.WARNING, "No restart: the task uses awsvpc networking and ECS does not "
+                    + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = sg-...,sg-...", null, 0);
+        }
+        RestartRequest restart = restartRequest(event, tags, securityGroups, restarts + 1);
+        String limit = policy.maxRestarts() == null ? "" : " of " + policy.maxRestarts();
+        return new Plan(true, diagnosis.abnormal() ? Severity.WARNING : Severity.INFO,
+                "Restarting under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, 0);
+    }
+
+    static RestartRequest restartRequest(TaskStopEvent event, Map<String, String> tags, List<String> securityGroups, int restartNumber) {
+        Map<String, String> newTags = new LinkedHashMap<>();
+        tags.forEach((key, value) -> {
+            if (!key.startsWith("aws:")) { // reserved for AWS; RunTask rejects them
+                newTags.put(key, value);
+            }
+        });
+        newTags.put(RestartPolicy.COUNT_TAG, Integer.toString(restartNumber));
+        newTags.put(RESTARTED_FROM_TAG, event.taskId());
+        return new RestartRequest(
+                event.clusterArn(),
+                event.taskDefinitionArn(),
+                event.capacityProviderName() == null ? event.launchType() : null,
+                event.capacityProviderName(),
+                "FARGATE".equals(event.launchType()) ? event.platformVersion() : null,
+                event.subnetIds(),
+                securityGroups,
+                event.overrides(),
+                event.group(),
+                newTags,
+                clientToken(event),
+                restartNumber);
+    }
+
+    /**
+     * ECS RunTask's idempotency token (at most 64 characters): derived from the task and the version of its state
+     * change, so a redelivered event, or the same change emitted twice under another event id, cannot start a
+     * second task.
+     */
+    public static String clientToken(TaskStopEvent event) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((event.taskArn() + "#" + event.version()).getBytes(StandardCharsets.UTF_8));
+            return "tidewatch-" + HexFormat.of().formatHex(digest, 0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private static List<String> splitList(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(value.split("[,\\s]+")).filter(s -> s.startsWith("sg-")).toList();
+    }
+}

@@ -1,0 +1,88 @@
+package tidewatch.ecs;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import tidewatch.notify.Message;
+import tidewatch.notify.Severity;
+
+/** Builds the message for a task stop: what stopped, why, what Tidewatch did, where to look. Pure. */
+public final class TaskStopMessage {
+    public static final String SOURCE = "ecs";
+
+    /** The log stream of a container that used the awslogs driver, and its last lines (or why they are missing). */
+    public record LogEvidence(String group, String stream, String region, List<String> lines, String unavailableBecause) {}
+
+    private TaskStopMessage() {}
+
+    public static Message build(TaskStopEvent event, Diagnosis diagnosis, Severity severity, String action, int crashCount,
+                                LogEvidence logs) {
+        String subject = event.isServiceTask() ? "Service " + event.groupName() : "Task " + event.groupName();
+        String title = crashCount > 0 && severity == Severity.CRITICAL
+                ? subject + " is crash-looping in " + event.clusterName() + " (" + crashCount + " abnormal stops)"
+                : subject + " in " + event.clusterName() + ": " + diagnosis.cause().plainWords();
+
+        List<Message.Field> fields = new ArrayList<>();
+        fields.add(new Message.Field("Cluster", event.clusterName()));
+        fields.add(new Message.Field(event.isServiceTask() ? "Service" : "Family", event.groupName()));
+        fields.add(new Message.Field("Task definition", event.taskDefinitionRevision()));
+        fields.add(new Message.Field("Task", event.taskId()));
+        fields.add(new Message.Field("Availability zone", event.availabilityZone() == null ? "unknown" : event.availabilityZone()));
+        fields.add(new Message.Field("Cause", diagnosis.cause().plainWords()));
+        fields.add(new Message.Field("Stop code", event.stopCode() == null ? "none" : event.stopCode()));
+        fields.add(new Message.Field("Stopped reason", event.stoppedReason() == null ? "none" : event.stoppedReason()));
+        fields.add(new Message.Field("Exit codes", exitCodes(event)));
+        if (crashCount > 0) {
+            fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount)));
+        }
+        fields.add(new Message.Field("Tidewatch did", action));
+        if (logs != null && logs.unavailableBecause() != null) {
+            fields.add(new Message.Field("Log lines", "unavailable: " + logs.unavailableBecause()));
+        }
+
+        String region = region(event);
+        List<Message.Link> links = new ArrayList<>();
+        links.add(new Message.Link("Task in the ECS console", "https://" + region + ".console.aws.amazon.com/ecs/v2/clusters/"
+                + url(event.clusterName()) + "/tasks/" + url(event.taskId()) + "/configuration?region=" + region));
+        Message.Evidence evidence = null;
+        if (logs != null) {
+            String logRegion = logs.region() == null ? region : logs.region();
+            links.add(new Message.Link("Container log stream", "https://" + logRegion + ".console.aws.amazon.com/cloudwatch/home?region="
+                    + logRegion + "#logsV2:log-groups/log-group/" + consoleFragment(logs.group()) + "/log-events/" + consoleFragment(logs.stream())));
+            if (logs.lines() != null && !logs.lines().isEmpty()) {
+                evidence = new Message.Evidence("Last " + logs.lines().size() + " log lines of " + diagnosis.container(), logs.lines());
+            }
+        }
+        String key = "ecs/" + event.clusterName() + "/" + event.group() + "/" + diagnosis.cause().name().toLowerCase(Locale.ROOT);
+        return new Message(title, severity, diagnosis.explanation(), fields, links, evidence, key, SOURCE);
+    }
+
+    static String exitCodes(TaskStopEvent event) {
+        if (event.containers().isEmpty()) {
+            return "no containers reported";
+        }
+        return event.containers().stream()
+                .map(c -> c.name() + ": " + (c.exitCode() == null ? "none" : c.exitCode())
+                        + (c.reason() == null || c.reason().isBlank() ? "" : " (" + c.reason() + ")"))
+                .collect(Collectors.joining(", "));
+    }
+
+    static String region(TaskStopEvent event) {
+        if (event.region() != null && event.region().matches("[a-z0-9-]+")) {
+            return event.region();
+        }
+        return event.taskArn().split(":")[3];
+    }
+
+    private static String url(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The CloudWatch console's fragment encoding: URL-encode, then encode the percent signs again as "$25". */
+    static String consoleFragment(String text) {
+        return url(text).replace("%", "$25");
+    }
+}
