@@ -1,0 +1,34 @@
+package tidewatch.keepalive;
+
+import java.util.List;
+import java.util.Map;
+import tidewatch.log.EmbeddedMetrics;
+import tidewatch.log.EmbeddedMetrics.Metric;
+
+/**
+ * Writes one round's results as Embedded Metric Format lines: per target {@code Reachable} and {@code LatencyMs}
+ * under the dimension {@code Target}, then {@code ReachableTargets} and {@code UnreachableTargets} without
+ * dimensions, which the template's alarm watches (ReachableTargets &lt; 1).
+ */
+public final class ReachabilityMetrics {
+    private final String namespace;
+
+    public ReachabilityMetrics(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public void emit(List<ProbeResult> results, long timestampMillis) {
+        int reachable = 0;
+        for (ProbeResult result : results) {
+            reachable += result.reachable() ? 1 : 0;
+            // No latency for an unreachable target: it would be the timeout, and would drag the latency graph.
+            List<Metric> metrics = result.reachable()
+                    ? List.of(new Metric("Reachable", 1, "Count"), new Metric("LatencyMs", result.latencyMs(), "Milliseconds"))
+                    : List.of(new Metric("Reachable", 0, "Count"));
+            EmbeddedMetrics.emit(namespace, Map.of("Target", result.target().written()), metrics, timestampMillis);
+        }
+        EmbeddedMetrics.emit(namespace, Map.of(), List.of(
+                new Metric("ReachableTargets", reachable, "Count"),
+                new Metric("UnreachableTargets", results.size() - reachable, "Count")), timestampMillis);
+    }
+}

@@ -1,0 +1,137 @@
+package tidewatch.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tidewatch.notify.Severity;
+
+class TaskStopDecisionTest {
+    private static final CrashLoop LOOP = new CrashLoop(3, Duration.ofMinutes(15));
+    private static final Diagnosis CRASH = new Diagnosis(StopCause.CRASH, "exit 2", "report");
+    private static final Diagnosis COMPLETED = new Diagnosis(StopCause.COMPLETED, "exit 0", null);
+    private static final Diagnosis USER_STOP = new Diagnosis(StopCause.USER_STOP, "stop", null);
+    private final TaskStopEvent standalone = SampleEvents.event("ecs-standalone-task-crashed.json");
+
+    private static Map<String, String> tags(String... keyValues) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            tags.put(keyValues[i], keyValues[i + 1]);
+        }
+        tags.putIfAbsent(TaskStopDecision.SECURITY_GROUPS_TAG, "sg-0123456789abcdef0");
+        return tags;
+    }
+
+    @Test
+    void serviceTasksAreOnlyReportedAndLouderWhenLooping() {
+        assertFalse(TaskStopDecision.forServiceTask(new Diagnosis(StopCause.DEPLOYMENT, "", null), 0, LOOP).tellPeople());
+        TaskStopDecision.Plan first = TaskStopDecision.forServiceTask(CRASH, 1, LOOP);
+        assertTrue(first.tellPeople());
+        assertEquals(Severity.WARNING, first.severity());
+        assertNull(first.restart());
+        assertFalse(TaskStopDecision.forServiceTask(CRASH, 2, LOOP).tellPeople());
+        TaskStopDecision.Plan looping = TaskStopDecision.forServiceTask(CRASH, 3, LOOP);
+        assertTrue(looping.tellPeople());
+        assertEquals(Severity.CRITICAL, looping.severity());
+        assertTrue(looping.action().contains("3 abnormal stops within 15 minutes"));
+        assertFalse(TaskStopDecision.forServiceTask(CRASH, 5, LOOP).tellPeople());
+        assertTrue(TaskStopDecision.forServiceTask(CRASH, 6, LOOP).tellPeople());
+    }
+
+    @Test
+    void onFailureRestartsWithTheSameTaskAndTheCountIncremented() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+                tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "1", "team", "data", "aws:ecs:clusterName", "prod"), true);
+        RestartRequest restart = plan.restart();
+        assertEquals(Severity.WARNING, plan.severity());
+        assertTrue(plan.action().contains("restart 2 of 3"), plan.action());
+        assertEquals(standalone.clusterArn(), restart.cluster());
+        assertEquals(standalone.taskDefinitionArn(), restart.taskDefinition());
+        assertEquals("FARGATE", restart.launchType());
+        assertEquals("1.4.0", restart.platformVersion());
+        assertEquals(List.of("subnet-0aa11bb22cc33dd44"), restart.subnets());
+        assertEquals(List.of("sg-0123456789abcdef0"), restart.securityGroups());
+        assertEquals("family:nightly-report", restart.group());
+        assertEquals(standalone.overrides(), restart.overrides());
+        assertEquals("2", restart.tags().get("tidewatch:restart-count"));
+        assertEquals("data", restart.tags().get("team"));
+        assertEquals(standalone.taskId(), restart.tags().get("tidewatch:restarted-from"));
+        assertFalse(restart.tags().containsKey("aws:ecs:clusterName"), "aws: tags are reserved");
+        assertTrue(restart.clientToken().length() <= 64);
+    }
+
+    @Test
+    void theClientTokenIdentifiesTheStateChangeNotTheDelivery() {
+        TaskStopEvent redelivered = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> {}));
+        Map<String, Object> otherId = SampleEvents.envelope("ecs-standalone-task-crashed.json");
+        otherId.put("id", "00000000-1111-2222-3333-444444444444");
+        TaskStopEvent sameChangeOtherEventId = SampleEvents.event(otherId);
+        TaskStopEvent laterVersion = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> d.put("version", 6)));
+        assertEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(redelivered));
+        assertEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(sameChangeOtherEventId));
+        assertNotEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(laterVersion));
+    }
+
+    @Test
+    void noPolicyMeansNoRestart() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags(), true);
+        assertNull(plan.restart());
+        assertTrue(plan.tellPeople());
+        assertTrue(plan.action().contains("no restart policy"));
+        assertFalse(TaskStopDecision.forStandaloneTask(standalone, COMPLETED, tags(), true).tellPeople(), "a completed task is normal");
+    }
+
+    @Test
+    void anExhaustedPolicyIsCritical() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+                tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "3"), true);
+        assertNull(plan.restart());
+        assertEquals(Severity.CRITICAL, plan.severity());
+        assertTrue(plan.action().contains("exhausted after 3 restarts"));
+    }
+
+    @Test
+    void restartsDisabledForTheFunctionMeansNoRestartAndSaysSo() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags("tidewatch:restart", "always"), false);
+        assertNull(plan.restart());
+        assertTrue(plan.action().contains("ENABLE_TASK_RESTARTS=false"));
+    }
+
+    @Test
+    void alwaysRestartsACompletedTaskQuietlyButNeverAUserStop() {
+        TaskStopDecision.Plan completed = TaskStopDecision.forStandaloneTask(standalone, COMPLETED, tags("tidewatch:restart", "always"), true);
+        assertEquals(Severity.INFO, completed.severity());
+        assertEquals(1, completed.restart().restartNumber());
+        assertNull(TaskStopDecision.forStandaloneTask(standalone, USER_STOP, tags("tidewatch:restart", "always"), true).restart());
+    }
+
+    @Test
+    void aBadPolicyTagIsReportedNotGuessed() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags("tidewatch:restart", "sometimes"), true);
+        assertNull(plan.restart());
+        assertTrue(plan.tellPeople());
+        assertTrue(plan.action().contains("must be no, on-failure"));
+    }
+
+    @Test
+    void awsvpcTasksNeedTheirSecurityGroupsTagged() {
+        Map<String, String> noGroups = new LinkedHashMap<>(Map.of("tidewatch:restart", "on-failure"));
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, noGroups, true);
+        assertNull(plan.restart());
+        assertTrue(plan.action().contains(TaskStopDecision.SECURITY_GROUPS_TAG));
+    }
+
+    @Test
+    void aTaskEcsNoLongerKnowsIsNotRestarted() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, null, true);
+        assertNull(plan.restart());
+        assertTrue(plan.action().contains("restart policy is unknown"));
+    }
+}
