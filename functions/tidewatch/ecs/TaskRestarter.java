@@ -3,6 +3,8 @@ package tidewatch.ecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -39,8 +41,16 @@ public final class TaskRestarter {
             String reasons = response.failures().stream().map(f -> f.reason() + (f.detail() == null ? "" : " " + f.detail())).toList().toString();
             return new Outcome(null, "ECS started no task: " + reasons, true);
         } catch (SdkException e) {
-            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), e.retryable());
+            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), isTransient(e));
         }
+    }
+
+    /** Throttling, server errors and network failures may pass; access denied or a bad request will not. */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return e instanceof SdkClientException;
     }
 
     static RunTaskRequest runTaskRequest(RestartRequest request) {

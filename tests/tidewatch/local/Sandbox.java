@@ -132,7 +132,9 @@ public final class Sandbox implements AutoCloseable {
                 return;
             }
             try {
-                answer(exchange, request);
+                synchronized (world) { // one call at a time changes or reads the world
+                    answer(exchange, request);
+                }
             } catch (SandboxFault e) {
                 sendError(exchange, request, 400, e.code, e.getMessage());
             }
@@ -308,7 +310,7 @@ public final class Sandbox implements AutoCloseable {
         return Map.of("tasks", found, "failures", failures);
     }
 
-    private synchronized Map<String, Object> findTask(String cluster, String wanted) {
+    private Map<String, Object> findTask(String cluster, String wanted) {
         List<Map<String, Object>> all = new ArrayList<>(world.tasks);
         all.addAll(world.stoppedTasks);
         for (Map<String, Object> task : all) {
@@ -326,7 +328,7 @@ public final class Sandbox implements AutoCloseable {
                 || ("default".equals(cluster) && arn.endsWith("/default"));
     }
 
-    private synchronized Map<String, Object> listTasks(JsonObject params) {
+    private Map<String, Object> listTasks(JsonObject params) {
         boolean stopped = "STOPPED".equals(params.string("desiredStatus"));
         List<Map<String, Object>> pool = stopped ? world.stoppedTasks : world.tasks;
         String service = params.string("serviceName");
@@ -344,7 +346,7 @@ public final class Sandbox implements AutoCloseable {
         return Map.of("taskArns", arns);
     }
 
-    private synchronized Map<String, Object> describeTaskDefinition(JsonObject params) {
+    private Map<String, Object> describeTaskDefinition(JsonObject params) {
         String wanted = params.requireString("taskDefinition");
         Map<String, Object> best = null;
         for (Map<String, Object> definition : world.taskDefinitions) {
@@ -360,7 +362,7 @@ public final class Sandbox implements AutoCloseable {
         return Map.of("taskDefinition", best, "tags", List.of());
     }
 
-    private synchronized Map<String, Object> describeServices(JsonObject params) {
+    private Map<String, Object> describeServices(JsonObject params) {
         List<Object> found = new ArrayList<>();
         List<Object> failures = new ArrayList<>();
         for (String wanted : params.strings("services")) {
@@ -373,7 +375,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Starts a task record; a repeated clientToken returns the first task, as ECS's idempotency does. */
-    private synchronized Map<String, Object> runTask(JsonObject params) {
+    private Map<String, Object> runTask(JsonObject params) {
         String token = params.string("clientToken");
         if (token != null && runTaskByClientToken.containsKey(token)) {
             return Map.of("tasks", List.of(runTaskByClientToken.get(token)), "failures", List.of());
@@ -420,11 +422,9 @@ public final class Sandbox implements AutoCloseable {
     private void describeVpnConnections(HttpExchange exchange, JsonObject params) throws IOException {
         List<String> wanted = params.strings("VpnConnectionId");
         List<Object> connections = new ArrayList<>();
-        synchronized (this) {
-            for (Map<String, Object> connection : world.vpnConnections) {
-                if (wanted.isEmpty() || wanted.contains(String.valueOf(connection.get("VpnConnectionId")))) {
-                    connections.add(connection);
-                }
+        for (Map<String, Object> connection : world.vpnConnections) {
+            if (wanted.isEmpty() || wanted.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+                connections.add(connection);
             }
         }
         if (!wanted.isEmpty() && connections.isEmpty()) {
@@ -436,7 +436,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized void createTags(JsonObject params) {
+    private void createTags(JsonObject params) {
         List<String> resources = params.strings("ResourceId");
         for (Map<String, Object> connection : world.vpnConnections) {
             if (!resources.contains(String.valueOf(connection.get("VpnConnectionId")))) {
@@ -452,7 +452,35 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void json(HttpExchange exchange, Map<String, Object> body) throws IOException {
-        send(exchange, 200, "application/x-amz-json-1.1", Json.write(body));
+        send(exchange, 200, "application/x-amz-json-1.1", Json.write(epochTimestamps(body)));
+    }
+
+    /**
+     * JSON 1.1 sends timestamps as epoch seconds. World files may write them as ISO-8601, as the AWS CLI prints
+     * them and as EventBridge events carry them; members named "...At" are converted on the way out.
+     */
+    private static Object epochTimestamps(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, value) -> {
+                String name = String.valueOf(key);
+                if (name.endsWith("At") && value instanceof String text) {
+                    try {
+                        Instant instant = java.time.OffsetDateTime.parse(text).toInstant();
+                        copy.put(name, instant.toEpochMilli() / 1000.0);
+                        return;
+                    } catch (java.time.format.DateTimeParseException notATime) {
+                        // left as it is
+                    }
+                }
+                copy.put(name, epochTimestamps(value));
+            });
+            return copy;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(Sandbox::epochTimestamps).toList();
+        }
+        return node;
     }
 
     private void xml(HttpExchange exchange, String action, String service, String members) throws IOException {

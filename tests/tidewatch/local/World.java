@@ -66,6 +66,13 @@ public final class World {
         return world;
     }
 
+    /** The running tasks, including those RunTask started. */
+    public List<Map<String, Object>> tasks() {
+        synchronized (this) {
+            return List.copyOf(tasks);
+        }
+    }
+
     /** Adds a fault for a service ("slack") or one operation ("ecs.RunTask"); a list is consumed one call at a time. */
     public World fault(String target, Object... specs) {
         faults.put(target, new ArrayList<>(List.of(specs)));
@@ -103,7 +110,7 @@ public final class World {
     }
 
     /** The next fault for a call, if any: an operation-specific fault wins over a service-wide one. */
-    synchronized Object nextFault(String service, String operation) {
+    synchronized Object nextFault(String service, String operation) { // the lock the sandbox holds while it answers
         for (String key : List.of(service + "." + operation, service)) {
             List<Object> specs = faults.get(key);
             if (specs != null && !specs.isEmpty()) {

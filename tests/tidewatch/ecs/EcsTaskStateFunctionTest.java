@@ -1,0 +1,223 @@
+package tidewatch.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tidewatch.config.Settings;
+import tidewatch.json.InvalidInputException;
+import tidewatch.json.Json;
+import tidewatch.json.JsonObject;
+import tidewatch.local.Sandbox;
+import tidewatch.local.World;
+import tidewatch.log.Log;
+
+/** The handler end to end: real SDK clients against the sandbox, which records every call. */
+class EcsTaskStateFunctionTest {
+    private static final String TOPIC = "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications";
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    private Sandbox sandbox;
+
+    @BeforeEach
+    void captureLogs() {
+        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+    }
+
+    @AfterEach
+    void stop() {
+        Log.redirect(System.out, Log.Level.INFO);
+        System.out.print(logs.toString(StandardCharsets.UTF_8)); // kept in the Surefire report for failures
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private EcsTaskStateFunction function(World world, String... env) {
+        sandbox = Sandbox.start(world);
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url", "WATCHED_CLUSTERS", "prod"));
+        for (int i = 0; i < env.length; i += 2) {
+            settings.put(env[i], env[i + 1]);
+        }
+        return new EcsTaskStateFunction(new Settings(settings), sandbox.clients(Duration.ofSeconds(2)));
+    }
+
+    private static JsonObject invoke(EcsTaskStateFunction function, String event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return Json.parseObject(out.toString(StandardCharsets.UTF_8), "output");
+    }
+
+    private static String sqsBatch(String... bodiesAndIds) {
+        List<Object> records = new java.util.ArrayList<>();
+        for (int i = 0; i < bodiesAndIds.length; i += 2) {
+            records.add(Map.of("messageId", bodiesAndIds[i], "body", bodiesAndIds[i + 1], "eventSource", "aws:sqs"));
+        }
+        return Json.write(Map.of("Records", records));
+    }
+
+    @Test
+    void aCrashLoopingServiceIsCriticalWithEvidenceAndLinks() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")));
+        JsonObject output = invoke(function, SampleEvents.text("ecs-service-task-crashed.json"));
+        assertEquals("NOTIFIED", output.string("result"));
+
+        assertEquals(1, sandbox.calls("ecs", "ListTasks").size());
+        Map<String, Object> listed = sandbox.calls("ecs", "ListTasks").get(0).params();
+        assertEquals("web", listed.get("serviceName"));
+        assertEquals("STOPPED", listed.get("desiredStatus"));
+        Map<String, Object> logsCall = sandbox.calls("logs", "GetLogEvents").get(0).params();
+        assertEquals("/ecs/web", logsCall.get("logGroupName"));
+        assertEquals("ecs/web/8f2c1d9e0a7b4c3d9e1f2a3b4c5d6e7f", logsCall.get("logStreamName"));
+        assertEquals(20, ((Number) logsCall.get("limit")).intValue());
+
+        Map<String, Object> publish = sandbox.calls("sns", "Publish").get(0).params();
+        assertEquals("[CRITICAL] Service web is crash-looping in prod (3 abnormal stops)", publish.get("Subject"));
+        String body = (String) publish.get("Message");
+        assertTrue(body.contains("Task definition: web:42"), body);
+        assertTrue(body.contains("Availability zone: eu-west-1a"));
+        assertTrue(body.contains("Exit codes: web: 1, log-router: 0"));
+        assertTrue(body.contains("https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/8f2c1d9e0a7b4c3d9e1f2a3b4c5d6e7f/configuration?region=eu-west-1"));
+        assertTrue(body.contains("#logsV2:log-groups/log-group/$252Fecs$252Fweb/log-events/ecs$252Fweb$252F8f2c1d9e0a7b4c3d9e1f2a3b4c5d6e7f"), body);
+        assertTrue(body.contains("Connection refused & giving up"));
+        assertEquals(Map.of("DataType", "String", "StringValue", "critical"),
+                ((Map<?, ?>) publish.get("MessageAttributes")).get("severity"));
+
+        String slack = Json.write(sandbox.calls("slack", "post").get(0).params());
+        assertTrue(slack.contains("&lt;!channel&gt; Unhandled exception"), "log lines are escaped for Slack");
+        assertFalse(slack.contains("<!channel>"));
+        assertTrue(sandbox.calls("ecs", "RunTask").isEmpty(), "service tasks are never restarted by Tidewatch");
+    }
+
+    @Test
+    void aDuplicateInTheBatchIsNotifiedOnceAndANormalStopNotAtAll() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")));
+        JsonObject output = invoke(function, SampleEvents.text("ecs-sqs-batch.json"));
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        assertEquals(1, sandbox.calls("sns", "Publish").size());
+        assertEquals(1, sandbox.calls("slack", "post").size());
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"results\":{\"NOTIFIED\":1,\"DUPLICATE\":1,\"NORMAL\":1}"),
+                logs.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aStandaloneTaskWithAPolicyIsRestartedOnceEvenWhenTheEventComesAgain() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")),
+                "ENABLE_TASK_RESTARTS", "true");
+        String event = SampleEvents.text("ecs-standalone-task-crashed.json");
+        invoke(function, event);
+        invoke(function, event);
+
+        List<Sandbox.Call> runs = sandbox.calls("ecs", "RunTask");
+        assertEquals(2, runs.size(), "the redelivered event makes the same RunTask");
+        assertEquals(runs.get(0).params(), runs.get(1).params());
+        Map<String, Object> run = runs.get(0).params();
+        assertEquals("arn:aws:ecs:eu-west-1:123456789012:cluster/prod", run.get("cluster"));
+        assertEquals("arn:aws:ecs:eu-west-1:123456789012:task-definition/nightly-report:7", run.get("taskDefinition"));
+        assertEquals("family:nightly-report", run.get("group"));
+        assertEquals("FARGATE", run.get("launchType"));
+        assertEquals(Map.of("awsvpcConfiguration", Map.of("subnets", List.of("subnet-0aa11bb22cc33dd44"),
+                "securityGroups", List.of("sg-0123456789abcdef0"), "assignPublicIp", "DISABLED")), run.get("networkConfiguration"));
+        String overrides = Json.write(run.get("overrides"));
+        assertTrue(overrides.contains("\"command\":[\"python\",\"report.py\",\"--date\",\"2026-11-23\"]"), overrides);
+        assertTrue(Json.write(run.get("tags")).contains("{\"key\":\"tidewatch:restart-count\",\"value\":\"2\"}"));
+        assertFalse(Json.write(run.get("tags")).contains("aws:ecs"));
+        assertEquals(1, sandbox.world().tasks().size(), "ECS's client-token idempotency: one task, however often the event comes");
+
+        String subject = (String) sandbox.calls("sns", "Publish").get(0).params().get("Subject");
+        assertEquals("[WARNING] Task nightly-report in prod: an essential container exited with an error", subject);
+        String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
+        assertTrue(message.contains("Tidewatch did: Restarted as task "), message);
+        assertTrue(message.contains("(restart 2 of 3)"));
+        assertTrue(message.contains("KeyError: 'district'"));
+    }
+
+    @Test
+    void restartsAreOffByDefault() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")));
+        invoke(function, SampleEvents.text("ecs-standalone-task-crashed.json"));
+        assertTrue(sandbox.calls("ecs", "RunTask").isEmpty());
+        String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
+        assertTrue(message.contains("restarts are disabled (ENABLE_TASK_RESTARTS=false)"));
+    }
+
+    @Test
+    void aThrottledRestartIsReportedAndTheEventKeptForRetry() throws Exception {
+        EcsTaskStateFunction function = function(
+                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.RunTask", "ThrottlingException"),
+                "ENABLE_TASK_RESTARTS", "true");
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        assertEquals(List.of(Map.of("itemIdentifier", "m-1")), output.array("batchItemFailures"));
+        String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
+        assertTrue(message.contains("Restart failed (EcsException"), message);
+    }
+
+    @Test
+    void badRecordsAreReportedAsFailuresAndNothingIsDone() throws Exception {
+        EcsTaskStateFunction function = function(World.empty());
+        String notJson = "{\"detail-type\": \"ECS Task State Change\", \"detail\": ";
+        String wrongType = Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> d.put("containers", "web")));
+        String unknownType = Json.write(Map.of("source", "aws.ecs", "detail-type", "ECS Container Instance State Change", "id", "x", "detail", Map.of()));
+        JsonObject output = invoke(function, sqsBatch("bad-1", notJson, "bad-2", wrongType, "bad-3", unknownType));
+        assertEquals(List.of(Map.of("itemIdentifier", "bad-1"), Map.of("itemIdentifier", "bad-2"), Map.of("itemIdentifier", "bad-3")),
+                output.array("batchItemFailures"));
+        assertTrue(sandbox.calls().isEmpty(), "no action on infrastructure, not even a read: " + sandbox.calls());
+        String log = logs.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("detail.containers: expected an array, got a string"), log);
+        assertTrue(log.contains("expected 'ECS Task State Change', got 'ECS Container Instance State Change'"));
+    }
+
+    @Test
+    void aBareEventThatCannotBeParsedIsRejected() {
+        EcsTaskStateFunction function = function(World.empty());
+        assertThrows(InvalidInputException.class, () -> invoke(function, "[1, 2]"));
+        assertThrows(InvalidInputException.class, () -> invoke(function, "not json"));
+        assertTrue(sandbox.calls().isEmpty());
+    }
+
+    @Test
+    void unwatchedClustersAndRunningTasksAreIgnored() throws Exception {
+        EcsTaskStateFunction function = function(World.empty(), "WATCHED_CLUSTERS", "staging");
+        assertEquals("IGNORED", invoke(function, SampleEvents.text("ecs-service-task-crashed.json")).string("result"));
+        String running = Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> d.put("lastStatus", "RUNNING")));
+        assertEquals("IGNORED", invoke(function, running).string("result"));
+        assertTrue(sandbox.calls().isEmpty());
+    }
+
+    @Test
+    void hostileTextInReasonsCannotPingOrBreakTheMessage() throws Exception {
+        String hostile = "<!channel> *bold* ``` <https://evil.example|login> & \u001B[31mred\u0000";
+        EcsTaskStateFunction function = function(World.empty());
+        String event = Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> {
+            d.put("stoppedReason", hostile);
+            d.put("stopCode", "SomethingNew");
+        }));
+        invoke(function, event);
+        String slack = Json.write(sandbox.calls("slack", "post").get(0).params());
+        assertFalse(slack.contains("<!channel>") || slack.contains("<https://evil"), slack);
+        assertFalse(slack.contains("\\u001B") || slack.contains("\\u0000"));
+        String subject = (String) sandbox.calls("sns", "Publish").get(0).params().get("Subject");
+        assertTrue(subject.startsWith("[WARNING] Service web in prod: stopped for a reason Tidewatch does not recognise"), subject);
+    }
+
+    @Test
+    void whenEveryChannelFailsTheRecordIsKeptForRetry() throws Exception {
+        EcsTaskStateFunction function = function(
+                World.load(Path.of("events/worlds/web-crash-loop.json")).fault("slack", 500).fault("sns", 500));
+        JsonObject output = invoke(function, sqsBatch("m-9", SampleEvents.text("ecs-service-task-crashed.json")));
+        assertEquals(List.of(Map.of("itemIdentifier", "m-9")), output.array("batchItemFailures"));
+    }
+}
