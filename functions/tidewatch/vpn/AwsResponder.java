@@ -1,0 +1,82 @@
+package tidewatch.vpn;
+
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ReplaceVpnTunnelResponse;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import tidewatch.json.Json;
+import tidewatch.log.Log;
+
+/** Runs responses against AWS: Lambda Invoke for the keepalive burst, EC2 CreateTags and ReplaceVpnTunnel. */
+final class AwsResponder implements Responder {
+    private final Ec2Client ec2;
+    private final LambdaClient lambda;
+
+    AwsResponder(Ec2Client ec2, LambdaClient lambda) {
+        this.ec2 = ec2;
+        this.lambda = lambda;
+    }
+
+    @Override
+    public ResponseResult run(Response response) {
+        ResponseResult result;
+        if (response instanceof Response.KeepaliveBurst burst) {
+            result = burst(burst);
+        } else if (response instanceof Response.ReplaceTunnel replace) {
+            result = replace(replace);
+        } else {
+            result = ResponseResult.done(response);
+        }
+        if (result.outcome() == ResponseResult.Outcome.FAILED) {
+            Log.warn("automatic response failed", "response", response.describe(), "detail", result.description());
+        } else if (result.outcome() == ResponseResult.Outcome.DONE) {
+            Log.info("automatic response done", "response", response.describe(), "detail", result.description());
+        }
+        return result;
+    }
+
+    private ResponseResult burst(Response.KeepaliveBurst burst) {
+        try {
+            // Event: queued and acknowledged at once, so the alarm message is not held up by the keepalive's run.
+            InvokeResponse answer = lambda.invoke(request -> request
+                    .functionName(burst.functionName())
+                    .invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String(Json.write(Map.of("burst", burst.rounds())))));
+            Integer status = answer.statusCode();
+            if (status != null && (status < 200 || status >= 300)) {
+                return ResponseResult.failed(burst, "Lambda answered HTTP " + status);
+            }
+            return ResponseResult.done(burst);
+        } catch (RuntimeException e) {
+            return ResponseResult.failed(burst, AwsFailure.describe(e));
+        }
+    }
+
+    private ResponseResult replace(Response.ReplaceTunnel replace) {
+        // The cooldown tag is written first: if it cannot be, the cooldown could not hold, so nothing is replaced.
+        try {
+            ec2.createTags(request -> request
+                    .resources(replace.vpnId())
+                    .tags(Tag.builder().key(replace.cooldownTagKey()).value(replace.claimedAt().toString()).build()));
+        } catch (RuntimeException e) {
+            return ResponseResult.notAttempted(replace, "the cooldown tag could not be written ("
+                    + AwsFailure.describe(e) + ")");
+        }
+        try {
+            ReplaceVpnTunnelResponse answer = ec2.replaceVpnTunnel(request -> request
+                    .vpnConnectionId(replace.vpnId())
+                    .vpnTunnelOutsideIpAddress(replace.outsideIp()));
+            if (Boolean.FALSE.equals(answer.returnValue())) {
+                return ResponseResult.failed(replace, "EC2 did not confirm the replacement");
+            }
+            return ResponseResult.done(replace);
+        } catch (RuntimeException e) {
+            return ResponseResult.failed(replace, AwsFailure.describe(e)
+                    + " (the cooldown tag stays, so it is not retried before the cooldown ends)");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package tidewatch.vpn;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An automatic response the decision asks for. {@link NotRun} records a response that was considered and not run,
+ * so the notification can say why.
+ */
+public sealed interface Response {
+    /** How the response reads in the notification before it has run or when it was not run. */
+    String describe();
+
+    /** Asks the keepalive function, asynchronously, for a burst of traffic so an idle tunnel comes up at once. */
+    record KeepaliveBurst(String functionName, int rounds) implements Response {
+        public KeepaliveBurst {
+            Objects.requireNonNull(functionName, "functionName");
+        }
+
+        @Override
+        public String describe() {
+            return "keepalive burst of " + rounds + " rounds";
+        }
+    }
+
+    /**
+     * Replaces a tunnel that has been down too long while another carries the traffic. {@code claimedAt} is the
+     * instant written to the cooldown tag.
+     */
+    record ReplaceTunnel(String vpnId, String outsideIp, Duration downFor, String cooldownTagKey, Instant claimedAt)
+            implements Response {
+        public ReplaceTunnel {
+            Objects.requireNonNull(vpnId, "vpnId");
+            Objects.requireNonNull(outsideIp, "outsideIp");
+            Objects.requireNonNull(cooldownTagKey, "cooldownTagKey");
+            Objects.requireNonNull(claimedAt, "claimedAt");
+        }
+
+        @Override
+        public String describe() {
+            return "tunnel " + outsideIp + " replacement";
+        }
+    }
+
+    record NotRun(String description) implements Response {
+        public NotRun {
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package tidewatch.vpn;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/** How an automatic response went, in the words the notification uses. */
+public record ResponseResult(Response response, Outcome outcome, String description) {
+    public enum Outcome { DONE, FAILED, SKIPPED }
+
+    public ResponseResult {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(description, "description");
+    }
+
+    /** A response that ran, or a {@link Response.NotRun} reported as skipped. */
+    public static ResponseResult done(Response response) {
+        if (response instanceof Response.KeepaliveBurst burst) {
+            return new ResponseResult(response, Outcome.DONE, burst.describe() + " requested");
+        }
+        if (response instanceof Response.ReplaceTunnel replace) {
+            return new ResponseResult(response, Outcome.DONE, replace.describe() + ": requested (down "
+                    + Elapsed.describe(replace.downFor()) + ")");
+        }
+        return new ResponseResult(response, Outcome.SKIPPED, response.describe());
+    }
+
+    public static ResponseResult failed(Response response, String error) {
+        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": failed, " + error);
+    }
+
+    /** A response that was not attempted because a step before it failed. */
+    public static ResponseResult notAttempted(Response response, String why) {
+        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": not attempted, " + why);
+    }
+
+    Map<String, Object> summary() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("action", response instanceof Response.KeepaliveBurst ? "keepalive-burst"
+                : response instanceof Response.ReplaceTunnel ? "replace-vpn-tunnel" : "none");
+        summary.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        summary.put("detail", description);
+        return summary;
+    }
+}

@@ -1,0 +1,35 @@
+package tidewatch.vpn;
+
+import java.util.List;
+
+/** The judgement of a VPN connection's tunnels: what the alarm response is based on, rather than the alarm itself. */
+public sealed interface TunnelHealth {
+
+    /** Every tunnel is UP: an ALARM is stale or flapping. */
+    record AllUp(List<TunnelTelemetry> up) implements TunnelHealth {}
+
+    /** Some tunnels are down, traffic still flows over the others, without redundancy. */
+    record Degraded(List<TunnelTelemetry> up, List<TunnelTelemetry> down) implements TunnelHealth {}
+
+    /** No tunnel is UP: nothing reaches the datacenter. */
+    record AllDown(List<TunnelTelemetry> down) implements TunnelHealth {}
+
+    /** The connection could not be read, or reports no tunnels. */
+    record Unknown(String why) implements TunnelHealth {}
+
+    static TunnelHealth of(VpnTelemetry telemetry) {
+        if (telemetry instanceof VpnTelemetry.Unavailable unavailable) {
+            return new Unknown("telemetry unavailable: " + unavailable.problem());
+        }
+        VpnConnectionStatus status = ((VpnTelemetry.Available) telemetry).status();
+        if (status.tunnels().isEmpty()) {
+            return new Unknown("the connection (state " + status.state() + ") reports no tunnel telemetry");
+        }
+        List<TunnelTelemetry> up = status.tunnels().stream().filter(TunnelTelemetry::isUp).toList();
+        List<TunnelTelemetry> down = status.tunnels().stream().filter(tunnel -> !tunnel.isUp()).toList();
+        if (down.isEmpty()) {
+            return new AllUp(up);
+        }
+        return up.isEmpty() ? new AllDown(down) : new Degraded(up, down);
+    }
+}

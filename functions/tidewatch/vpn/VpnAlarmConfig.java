@@ -1,0 +1,62 @@
+package tidewatch.vpn;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import tidewatch.config.ConfigurationException;
+import tidewatch.config.Settings;
+import tidewatch.log.EmbeddedMetrics;
+
+/**
+ * The VPN alarm function's settings.
+ *
+ * @param vpnConnectionIds          the VPN connections Tidewatch looks after; empty means any VPN an alarm names
+ * @param keepaliveFunctionName     function name or alias ARN of the keepalive; null when not set, which the
+ *                                  notification then reports instead of failing every alarm at init
+ * @param tunnelReplacementEnabled  off by default: replacing a tunnel briefly drops it, so it is an explicit choice
+ */
+public record VpnAlarmConfig(
+        List<String> vpnConnectionIds,
+        boolean keepaliveBurstEnabled,
+        String keepaliveFunctionName,
+        int keepaliveBurstRounds,
+        boolean tunnelReplacementEnabled,
+        Duration tunnelDownThreshold,
+        Duration tunnelReplacementCooldown,
+        String metricsNamespace) {
+
+    public static final Duration DEFAULT_DOWN_THRESHOLD = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(6);
+    public static final String DEFAULT_NAMESPACE = EmbeddedMetrics.NAMESPACE;
+    /** The keepalive runs at most this many rounds per burst; asking for more would misreport what happens. */
+    public static final int MAX_BURST_ROUNDS = 10;
+    private static final Pattern VPN_ID = Pattern.compile("vpn-[0-9a-f]{8,17}");
+
+    public VpnAlarmConfig {
+        vpnConnectionIds = List.copyOf(vpnConnectionIds);
+    }
+
+    public static VpnAlarmConfig from(Settings settings) {
+        List<String> ids = settings.list("VPN_CONNECTION_IDS");
+        for (String id : ids) {
+            if (!VPN_ID.matcher(id).matches()) {
+                throw new ConfigurationException("VPN_CONNECTION_IDS='" + String.join(",", ids)
+                        + "': '" + id + "' is not a VPN connection id (vpn-...)");
+            }
+        }
+        return new VpnAlarmConfig(
+                ids,
+                settings.flag("ENABLE_KEEPALIVE_BURST", true),
+                settings.optional("KEEPALIVE_FUNCTION_NAME", null),
+                settings.integer("KEEPALIVE_BURST_ROUNDS", 3, 1, MAX_BURST_ROUNDS),
+                settings.flag("ENABLE_TUNNEL_REPLACEMENT", false),
+                settings.duration("TUNNEL_DOWN_THRESHOLD", DEFAULT_DOWN_THRESHOLD),
+                settings.duration("TUNNEL_REPLACEMENT_COOLDOWN", DEFAULT_COOLDOWN),
+                settings.optional("METRICS_NAMESPACE", DEFAULT_NAMESPACE));
+    }
+
+    /** Whether the list names this VPN, or is empty and so accepts any. */
+    public boolean manages(String vpnId) {
+        return vpnConnectionIds.isEmpty() || vpnConnectionIds.contains(vpnId);
+    }
+}

@@ -1,0 +1,422 @@
+package tidewatch.vpn;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tidewatch.notify.Message;
+import tidewatch.notify.Severity;
+
+/**
+ * The functional core: from an alarm state change, the function's settings, one read of the VPN connections and the
+ * current time, what to tell people and which automatic responses to run. No SDK types, no I/O, no clock.
+ */
+public final class VpnAlarmDecision {
+    static final String VPN_NAMESPACE = "AWS/VPN";
+    static final String TUNNEL_STATE = "TunnelState";
+    static final String VPN_ID_DIMENSION = "VpnId";
+    static final Set<String> KEEPALIVE_METRICS = Set.of("ReachableTargets", "UnreachableTargets");
+    public static final String REPLACED_TAG_PREFIX = "tidewatch:replaced:";
+
+    static final String TITLE_DOWN = "VPN down: the datacenter is unreachable";
+    static final String TITLE_DEGRADED = "VPN degraded: traffic still flows over tunnel ";
+    static final String TITLE_UNRECOGNISED = "Unrecognised alarm";
+
+    private VpnAlarmDecision() {}
+
+    /** Which VPN connections an alarm is about, as far as the event and the settings tell. */
+    sealed interface Scope {
+        record Vpns(List<String> vpnIds) implements Scope {}
+
+        /** A TunnelState alarm for a VPN that VPN_CONNECTION_IDS does not list. */
+        record Unmanaged(String vpnId, List<String> configured) implements Scope {}
+
+        /** A VPN alarm that names no VPN, with no configured list to fall back on. */
+        record VpnUnknown(String why) implements Scope {}
+
+        record Other() implements Scope {}
+    }
+
+    static Scope scope(AlarmEvent event, VpnAlarmConfig config) {
+        boolean tunnelAlarm = VPN_NAMESPACE.equals(event.namespace()) && TUNNEL_STATE.equals(event.metricName());
+        boolean keepaliveAlarm = config.metricsNamespace().equals(event.namespace())
+                && KEEPALIVE_METRICS.contains(event.metricName());
+        String vpnId = event.dimension(VPN_ID_DIMENSION);
+        if (tunnelAlarm && vpnId != null) {
+            return config.manages(vpnId) ? new Scope.Vpns(List.of(vpnId))
+                    : new Scope.Unmanaged(vpnId, config.vpnConnectionIds());
+        }
+        if (tunnelAlarm || keepaliveAlarm) {
+            // The keepalive's metrics, and TunnelState summed over all VPNs, name no VPN: the settings do.
+            return config.vpnConnectionIds().isEmpty()
+                    ? new Scope.VpnUnknown("the alarm names no VPN connection and VPN_CONNECTION_IDS is empty")
+                    : new Scope.Vpns(config.vpnConnectionIds());
+        }
+        return new Scope.Other();
+    }
+
+    /** The VPN connections to read before deciding; empty when the decision needs no AWS state. */
+    public static List<String> vpnsToRead(AlarmEvent event, VpnAlarmConfig config) {
+        if (isRepeatedInsufficientData(event)) {
+            return List.of();
+        }
+        return scope(event, config) instanceof Scope.Vpns vpns ? vpns.vpnIds() : List.of();
+    }
+
+    public static Plan decide(AlarmEvent event, VpnAlarmConfig config, Map<String, VpnTelemetry> telemetry,
+                              Instant now) {
+        if (isRepeatedInsufficientData(event)) {
+            return new Plan.Skip(event.alarmName(),
+                    "still INSUFFICIENT_DATA: people were told when the metric stopped reporting");
+        }
+        Scope scope = scope(event, config);
+        if (scope instanceof Scope.Vpns vpns) {
+            return vpnPlan(event, config, vpns.vpnIds(), telemetry, now);
+        }
+        if (scope instanceof Scope.Unmanaged unmanaged) {
+            return genericPlan(event, List.of(new Message.Field("VPN", unmanaged.vpnId())),
+                    List.of(new Response.NotRun("none: " + unmanaged.vpnId() + " is not in VPN_CONNECTION_IDS ("
+                            + String.join(", ", unmanaged.configured()) + "), so Tidewatch does not act on it")));
+        }
+        if (scope instanceof Scope.VpnUnknown unknown) {
+            return genericPlan(event, List.of(new Message.Field("VPN", "unknown")),
+                    List.of(new Response.NotRun("none: " + unknown.why())));
+        }
+        return genericPlan(event, List.of(), List.of());
+    }
+
+    /** A payload that is not a readable alarm goes to people as it came, with no infrastructure action. */
+    public static Plan unrecognised(ParsedEvent.Unrecognised payload) {
+        return new Plan.Notify(
+                TITLE_UNRECOGNISED,
+                Severity.WARNING,
+                "Tidewatch received a payload it could not read as a CloudWatch alarm state change; it is passed on "
+                        + "as received (at most " + ParsedEvent.RAW_TEXT_MAX + " characters). "
+                        + "No automatic response was taken.",
+                List.of(new Message.Field("Problem", payload.problem())),
+                List.of(),
+                List.of(),
+                new Message.Evidence("Payload as received", payload.rawText().lines().toList()),
+                "alarm/unrecognised",
+                List.of());
+    }
+
+    /** When assessing an alarm failed unexpectedly, people still get the alarm itself. */
+    public static Plan unassessed(AlarmEvent event, String error) {
+        return genericPlan(event, List.of(new Message.Field("Tidewatch", "could not assess this alarm: " + error)),
+                List.of(new Response.NotRun("none: the alarm could not be assessed")));
+    }
+
+    static boolean isRepeatedInsufficientData(AlarmEvent event) {
+        return event.newState() == AlarmState.INSUFFICIENT_DATA && event.oldState() == AlarmState.INSUFFICIENT_DATA;
+    }
+
+    // ---- VPN alarms -------------------------------------------------------------------------------------------
+
+    /** One VPN connection as read, and what its tunnels say. */
+    private record Assessment(VpnTelemetry telemetry, TunnelHealth health) {
+        String vpnId() {
+            return telemetry.vpnId();
+        }
+    }
+
+    /** The ALARM verdict for one VPN connection. */
+    private record Verdict(Severity severity, String title, String summary) {}
+
+    private static Plan vpnPlan(AlarmEvent event, VpnAlarmConfig config, List<String> vpnIds,
+                                Map<String, VpnTelemetry> telemetry, Instant now) {
+        List<Assessment> assessments = vpnIds.stream().map(id -> {
+            VpnTelemetry read = telemetry.getOrDefault(id, new VpnTelemetry.Unavailable(id, "not read"));
+            return new Assessment(read, TunnelHealth.of(read));
+        }).toList();
+
+        List<Message.Field> facts = new ArrayList<>();
+        facts.add(new Message.Field("Alarm", event.alarmName()));
+        facts.add(new Message.Field("State change", stateChange(event)));
+        if (event.newState() == AlarmState.OK) {
+            facts.add(new Message.Field("Alarm lasted", lasted(event)));
+        }
+        for (Assessment assessment : assessments) {
+            facts.addAll(tunnelFacts(assessment, now));
+        }
+        List<Message.Link> links = links(event, vpnIds);
+        String key = "vpn/" + String.join("+", vpnIds) + "/" + event.alarmName();
+        List<Message.Field> context = context(event);
+
+        return switch (event.newState()) {
+            case ALARM -> {
+                List<Verdict> verdicts = assessments.stream().map(a -> verdict(a, now)).toList();
+                Verdict worst = verdicts.stream().min(Comparator.comparingInt(v -> v.severity().ordinal())).orElseThrow();
+                String title = worst.title() + (assessments.size() > 1
+                        ? " (" + assessments.get(verdicts.indexOf(worst)).vpnId() + ")" : "");
+                String summary = verdicts.stream().map(Verdict::summary).collect(Collectors.joining("\n\n"));
+                yield new Plan.Notify(title, worst.severity(), summary, facts, context, links, null, key,
+                        responses(assessments, config, now));
+            }
+            case OK -> new Plan.Notify("VPN alarm resolved: " + event.alarmName(), Severity.RESOLVED,
+                    "The alarm is OK again; it lasted " + lasted(event) + ". Tunnels now: "
+                            + assessments.stream().map(VpnAlarmDecision::tunnelsNow).collect(Collectors.joining(" ")),
+                    facts, context, links, null, key, List.of());
+            case INSUFFICIENT_DATA -> new Plan.Notify("VPN metric stopped reporting: " + event.alarmName(),
+                    Severity.INFO,
+                    "CloudWatch has too little " + metricName(event) + " data to evaluate the alarm: the metric "
+                            + "stopped reporting (a deleted VPN connection, or a keepalive that no longer runs, does "
+                            + "this). Sent once per change; no automatic response is taken.",
+                    facts, context, links, null, key, List.of());
+        };
+    }
+
+    private static Verdict verdict(Assessment assessment, Instant now) {
+        String vpnId = assessment.vpnId();
+        TunnelHealth health = assessment.health();
+        if (health instanceof TunnelHealth.AllDown down) {
+            return new Verdict(Severity.CRITICAL, TITLE_DOWN, runbook(vpnId, down.down(), now));
+        }
+        if (health instanceof TunnelHealth.Degraded degraded) {
+            return new Verdict(Severity.WARNING,
+                    TITLE_DEGRADED + ips(degraded.up()),
+                    "On " + vpnId + ", tunnel " + degraded.down().stream()
+                            .map(t -> t.outsideIp() + " is " + t.status() + " since " + Elapsed.since(t.lastStatusChange(), now))
+                            .collect(Collectors.joining(" and tunnel "))
+                            + ". Traffic still flows over tunnel " + ips(degraded.up())
+                            + ", without redundancy until the other tunnel recovers.");
+        }
+        if (health instanceof TunnelHealth.AllUp up) {
+            return new Verdict(Severity.INFO,
+                    "VPN alarm stale: every tunnel of " + vpnId + " is UP",
+                    "The alarm says ALARM but EC2 reports every tunnel of " + vpnId + " UP now (" + ips(up.up())
+                            + "): the alarm is stale or the tunnels are flapping. Watch for repeats.");
+        }
+        String why = ((TunnelHealth.Unknown) health).why();
+        return new Verdict(Severity.WARNING, "VPN alarm: tunnel state of " + vpnId + " unknown",
+                "The tunnels of " + vpnId + " could not be judged (" + why
+                        + "), so this rests on the alarm alone: check the VPN console.");
+    }
+
+    /** The steps for people when nothing reaches the datacenter, with what the NOC needs to know. */
+    private static String runbook(String vpnId, List<TunnelTelemetry> down, Instant now) {
+        Instant since = down.stream().map(TunnelTelemetry::lastStatusChange).filter(Objects::nonNull)
+                .max(Comparator.naturalOrder()).orElse(null);
+        String tunnels = down.stream()
+                .map(t -> t.outsideIp() + " DOWN since " + Elapsed.instant(t.lastStatusChange())
+                        + (t.statusMessage().isBlank() ? "" : " (" + t.statusMessage() + ")"))
+                .collect(Collectors.joining("; "));
+        return "No tunnel of " + vpnId + " is UP: nothing has reached the datacenter"
+                + (since == null ? "" : " since " + Elapsed.since(since, now)) + ".\n"
+                + "Runbook:\n"
+                + "1. Contact the datacenter NOC now.\n"
+                + "2. Tell them: AWS Site-to-Site VPN " + vpnId + ", every tunnel down; AWS-side tunnel outside IPs "
+                + tunnels + ".\n"
+                + "3. Ask them to check their customer gateway (IKE/IPsec, BGP) towards these IPs and bring a tunnel up.\n"
+                + "4. Follow the VPN console link for live tunnel status; Tidewatch sends a resolved message when the "
+                + "alarm clears.";
+    }
+
+    private static List<Response> responses(List<Assessment> assessments, VpnAlarmConfig config, Instant now) {
+        List<Response> responses = new ArrayList<>();
+        boolean allUp = assessments.stream().allMatch(a -> a.health() instanceof TunnelHealth.AllUp);
+        if (allUp) {
+            responses.add(new Response.NotRun("keepalive burst: not needed, every tunnel is UP"));
+        } else if (!config.keepaliveBurstEnabled()) {
+            responses.add(new Response.NotRun("keepalive burst: off (ENABLE_KEEPALIVE_BURST=false)"));
+        } else if (config.keepaliveFunctionName() == null) {
+            responses.add(new Response.NotRun("keepalive burst: not configured, KEEPALIVE_FUNCTION_NAME is not set"));
+        } else {
+            responses.add(new Response.KeepaliveBurst(config.keepaliveFunctionName(), config.keepaliveBurstRounds()));
+        }
+
+        if (!config.tunnelReplacementEnabled()) {
+            if (assessments.stream().anyMatch(a -> a.health() instanceof TunnelHealth.Degraded)) {
+                responses.add(new Response.NotRun("tunnel replacement: off (ENABLE_TUNNEL_REPLACEMENT=false)"));
+            }
+            return responses;
+        }
+        for (Assessment assessment : assessments) {
+            TunnelHealth health = assessment.health();
+            if (health instanceof TunnelHealth.Degraded degraded) {
+                VpnConnectionStatus status = ((VpnTelemetry.Available) assessment.telemetry()).status();
+                for (TunnelTelemetry tunnel : degraded.down()) {
+                    responses.add(replacement(status, tunnel, config, now));
+                }
+            } else if (health instanceof TunnelHealth.AllDown) {
+                responses.add(new Response.NotRun("tunnel replacement: skipped, no tunnel of " + assessment.vpnId()
+                        + " is UP (the last tunnel up is never replaced)"));
+            } else if (health instanceof TunnelHealth.Unknown) {
+                responses.add(new Response.NotRun("tunnel replacement: skipped, tunnels of " + assessment.vpnId()
+                        + " unknown"));
+            }
+        }
+        return responses;
+    }
+
+    /**
+     * Replace a DOWN tunnel only while another tunnel carries the traffic, after it has been down past the threshold,
+     * and at most once per cooldown (remembered in a tag on the VPN connection).
+     */
+    static Response replacement(VpnConnectionStatus status, TunnelTelemetry tunnel, VpnAlarmConfig config, Instant now) {
+        String prefix = "tunnel " + tunnel.outsideIp() + " replacement: skipped, ";
+        if (!VpnConnectionStatus.AVAILABLE.equals(status.state())) {
+            return new Response.NotRun(prefix + "the connection is " + status.state());
+        }
+        if (tunnel.status() != TunnelTelemetry.Status.DOWN) {
+            return new Response.NotRun(prefix + "status is " + tunnel.status() + ", not DOWN");
+        }
+        if (tunnel.lastStatusChange() == null) {
+            return new Response.NotRun(prefix + "down since an unknown time");
+        }
+        Duration downFor = Duration.between(tunnel.lastStatusChange(), now);
+        if (downFor.compareTo(config.tunnelDownThreshold()) < 0) {
+            return new Response.NotRun(prefix + "down " + Elapsed.describe(downFor) + " < "
+                    + Elapsed.describe(config.tunnelDownThreshold()) + " threshold");
+        }
+        String tagKey = REPLACED_TAG_PREFIX + tunnel.outsideIp();
+        String lastReplaced = status.tags().get(tagKey);
+        if (lastReplaced != null) {
+            Instant replacedAt;
+            try {
+                replacedAt = Instant.parse(lastReplaced.trim());
+            } catch (DateTimeParseException e) {
+                // Unreadable means someone edited it: not replacing is the safe reading.
+                return new Response.NotRun(prefix + "cooldown tag " + tagKey + " holds '" + lastReplaced
+                        + "', not an ISO-8601 instant");
+            }
+            Duration since = Duration.between(replacedAt, now);
+            if (since.compareTo(config.tunnelReplacementCooldown()) < 0) {
+                return new Response.NotRun(prefix + "replaced " + Elapsed.describe(since) + " ago (at "
+                        + Elapsed.instant(replacedAt) + "), cooldown " + Elapsed.describe(config.tunnelReplacementCooldown()));
+            }
+        }
+        return new Response.ReplaceTunnel(status.vpnId(), tunnel.outsideIp(), downFor, tagKey, now);
+    }
+
+    private static List<Message.Field> tunnelFacts(Assessment assessment, Instant now) {
+        List<Message.Field> facts = new ArrayList<>();
+        if (assessment.telemetry() instanceof VpnTelemetry.Unavailable unavailable) {
+            facts.add(new Message.Field("VPN", unavailable.vpnId() + ": telemetry unavailable, " + unavailable.problem()));
+            return facts;
+        }
+        VpnConnectionStatus status = ((VpnTelemetry.Available) assessment.telemetry()).status();
+        facts.add(new Message.Field("VPN", status.vpnId() + " (" + status.state() + ")"));
+        for (TunnelTelemetry tunnel : status.tunnels()) {
+            StringBuilder value = new StringBuilder(tunnel.status().name())
+                    .append(" since ").append(Elapsed.since(tunnel.lastStatusChange(), now));
+            if (!tunnel.statusMessage().isBlank()) {
+                value.append("; ").append(tunnel.statusMessage());
+            }
+            if (tunnel.acceptedRouteCount() != null) {
+                value.append("; ").append(tunnel.acceptedRouteCount()).append(" accepted routes");
+            }
+            facts.add(new Message.Field("Tunnel " + tunnel.outsideIp(), value.toString()));
+        }
+        return facts;
+    }
+
+    private static String tunnelsNow(Assessment assessment) {
+        TunnelHealth health = assessment.health();
+        if (health instanceof TunnelHealth.AllUp) {
+            return assessment.vpnId() + ": every tunnel UP.";
+        }
+        if (health instanceof TunnelHealth.Degraded degraded) {
+            return assessment.vpnId() + ": tunnel " + ips(degraded.down()) + " still DOWN, traffic over "
+                    + ips(degraded.up()) + ".";
+        }
+        if (health instanceof TunnelHealth.AllDown) {
+            return assessment.vpnId() + ": EC2 still reports every tunnel DOWN.";
+        }
+        return assessment.vpnId() + ": " + ((TunnelHealth.Unknown) health).why() + ".";
+    }
+
+    // ---- any other alarm --------------------------------------------------------------------------------------
+
+    private static Plan genericPlan(AlarmEvent event, List<Message.Field> extraFacts, List<Response> notes) {
+        List<Message.Field> facts = new ArrayList<>();
+        facts.add(new Message.Field("Alarm", event.alarmName()));
+        facts.add(new Message.Field("State change", stateChange(event)));
+        if (event.newState() == AlarmState.OK) {
+            facts.add(new Message.Field("Alarm lasted", lasted(event)));
+        }
+        facts.addAll(extraFacts);
+        String name = event.alarmName();
+        return switch (event.newState()) {
+            case ALARM -> new Plan.Notify("Alarm: " + name, Severity.WARNING,
+                    "CloudWatch alarm " + name + " is in ALARM.",
+                    facts, context(event), links(event, List.of()), null, "alarm/" + name, notes);
+            case OK -> new Plan.Notify("Resolved: " + name, Severity.RESOLVED,
+                    "CloudWatch alarm " + name + " is OK again; it lasted " + lasted(event) + ".",
+                    facts, context(event), links(event, List.of()), null, "alarm/" + name, notes);
+            case INSUFFICIENT_DATA -> new Plan.Notify("No data: " + name, Severity.INFO,
+                    "The metric of CloudWatch alarm " + name + " stopped reporting: there is too little data to "
+                            + "evaluate it. Sent once per change.",
+                    facts, context(event), links(event, List.of()), null, "alarm/" + name, notes);
+        };
+    }
+
+    // ---- shared wording ---------------------------------------------------------------------------------------
+
+    private static String stateChange(AlarmEvent event) {
+        return (event.oldState() == null ? "unknown" : event.oldState().name()) + " -> " + event.newState().name()
+                + (event.stateChangeTime() == null ? "" : " at " + Elapsed.instant(event.stateChangeTime()));
+    }
+
+    /** New state time minus the previous state's time; the SNS shape has no previous time, so no duration. */
+    static String lasted(AlarmEvent event) {
+        if (event.previousStateTime() == null || event.stateChangeTime() == null) {
+            return "duration unknown";
+        }
+        return Elapsed.describe(Duration.between(event.previousStateTime(), event.stateChangeTime()))
+                + " (" + (event.oldState() == null ? "previous state" : event.oldState().name()) + " from "
+                + Elapsed.instant(event.previousStateTime()) + " to " + Elapsed.instant(event.stateChangeTime()) + ")";
+    }
+
+    private static List<Message.Field> context(AlarmEvent event) {
+        List<Message.Field> context = new ArrayList<>();
+        if (event.reason() != null && !event.reason().isBlank()) {
+            context.add(new Message.Field("Reason", event.reason()));
+        }
+        if (event.metricName() != null) {
+            context.add(new Message.Field("Metric", metricName(event) + (event.dimensions().isEmpty() ? "" : " ("
+                    + event.dimensions().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", ")) + ")")));
+        }
+        if (event.alarmRule() != null) {
+            context.add(new Message.Field("Rule", event.alarmRule()));
+        }
+        if (event.description() != null && !event.description().isBlank()) {
+            context.add(new Message.Field("Description", event.description()));
+        }
+        if (event.accountId() != null || event.region() != null) {
+            context.add(new Message.Field("Account", orUnknown(event.accountId()) + ", " + orUnknown(event.region())));
+        }
+        return context;
+    }
+
+    private static String metricName(AlarmEvent event) {
+        return (event.namespace() == null ? "" : event.namespace() + " ") + event.metricName();
+    }
+
+    private static List<Message.Link> links(AlarmEvent event, List<String> vpnIds) {
+        List<Message.Link> links = new ArrayList<>();
+        if (event.region() != null) {
+            links.add(new Message.Link("CloudWatch alarm", ConsoleLinks.alarm(event.region(), event.alarmName())));
+            for (String vpnId : vpnIds) {
+                links.add(new Message.Link(vpnIds.size() > 1 ? "VPN " + vpnId : "VPN connection",
+                        ConsoleLinks.vpnConnection(event.region(), vpnId)));
+            }
+        }
+        return links;
+    }
+
+    private static String ips(List<TunnelTelemetry> tunnels) {
+        return tunnels.stream().map(TunnelTelemetry::outsideIp).collect(Collectors.joining(" and "));
+    }
+
+    private static String orUnknown(String value) {
+        return value == null ? "unknown" : value;
+    }
+}
