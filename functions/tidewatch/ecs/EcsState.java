@@ -31,6 +31,7 @@ public final class EcsState {
     private final EcsClient ecs;
     private final CloudWatchLogsClient logs;
     private final Map<String, TaskDefinitionFacts> taskDefinitions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Instant>> stoppedByService = new HashMap<>();
 
     public EcsState(EcsClient ecs, CloudWatchLogsClient logs) {
         this.ecs = ecs;
@@ -87,13 +88,24 @@ public final class EcsState {
         return tags;
     }
 
+    /** Forgets what the last batch read of stopped tasks: each batch reads ECS's record afresh, once per service. */
+    public void startBatch() {
+        stoppedByService.clear();
+    }
+
     /**
-     * When the service's recent abnormal stops happened, from ECS's record of stopped tasks (kept about an hour).
-     * The stop being handled is always included. On a read failure only that stop is counted.
+     * When the service's recent abnormal stops happened, from ECS's record of stopped tasks (kept about an hour),
+     * read once per service per batch so that a storm of 500 stops makes a handful of calls, not 500. The stop
+     * being handled is always included. On a read failure only the stops seen in this batch are counted.
      */
     public List<Instant> abnormalStops(TaskStopEvent event) {
-        Map<String, Instant> stops = new HashMap<>();
+        Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(event));
         stops.put(event.taskArn(), event.stoppedAt());
+        return new ArrayList<>(stops.values());
+    }
+
+    private Map<String, Instant> readAbnormalStops(TaskStopEvent event) {
+        Map<String, Instant> stops = new HashMap<>();
         try {
             String token = null;
             int page = 0;
@@ -113,9 +125,9 @@ public final class EcsState {
                 token = listed.nextToken();
             } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
         } catch (SdkException e) {
-            Log.warn("stopped tasks unreadable; counting only this stop", "service", event.group(), "error", e);
+            Log.warn("stopped tasks unreadable; counting only the stops of this batch", "service", event.group(), "error", e);
         }
-        return new ArrayList<>(stops.values());
+        return stops;
     }
 
     private static TaskStopEvent fromTask(Task task, TaskStopEvent context) {

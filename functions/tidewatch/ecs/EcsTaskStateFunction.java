@@ -49,66 +49,87 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonObject root = Json.parseObject(new String(input.readAllBytes(), StandardCharsets.UTF_8), "event");
-        Map<String, Object> response;
         if (root.has("Records")) {
-            response = handleBatch(root);
-        } else {
-            Result result = handle(root, new HashSet<>());
-            if (result == Result.FAILED) {
-                throw new IllegalStateException("the task stop could not be handled; see the log");
-            }
-            response = Map.of("result", result.name());
+            output.write(Json.write(handleBatch(root.objects("Records"))).getBytes(StandardCharsets.UTF_8));
+            return;
         }
-        output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
+        state.startBatch();
+        Item item = handleEvent(null, TaskStopEvent.fromEventBridge(root), new HashSet<>());
+        notifyGrouped(List.of(item));
+        if (item.result == Result.FAILED) {
+            throw new IllegalStateException("the task stop could not be handled; see the log");
+        }
+        output.write(Json.write(Map.of("result", item.result.name())).getBytes(StandardCharsets.UTF_8));
     }
 
-    private Map<String, Object> handleBatch(JsonObject batch) {
+    /** One event of the invocation and what became of it. */
+    private static final class Item {
+        final String messageId;
+        Result result;
+        final Notice notice;
+
+        Item(String messageId, Result result, Notice notice) {
+            this.messageId = messageId;
+            this.result = result;
+            this.notice = notice;
+        }
+    }
+
+    /** A stop worth telling people about, waiting to be grouped with others of the same service and cause. */
+    private record Notice(TaskStopEvent event, Diagnosis diagnosis, TaskDefinitionFacts facts, TaskStopDecision.Plan plan,
+                          String action, String key) {}
+
+    private Map<String, Object> handleBatch(List<JsonObject> records) {
+        state.startBatch();
         Set<String> seen = new HashSet<>();
-        List<Object> failures = new ArrayList<>();
-        Map<Result, Integer> counts = new LinkedHashMap<>();
-        List<JsonObject> records = batch.objects("Records");
+        List<Item> items = new ArrayList<>();
         for (JsonObject record : records) {
             String messageId = record.string("messageId");
-            Result result;
             try {
-                result = handle(Json.parseObject(record.string("body"), "message " + messageId), seen);
+                items.add(handleEvent(messageId, TaskStopEvent.fromEventBridge(
+                        Json.parseObject(record.string("body"), "message " + messageId)), seen));
             } catch (InvalidInputException e) {
                 // Kept for redelivery, then the dead-letter queue, whose alarm tells people: never dropped silently.
                 Log.error("rejected an SQS message that is not an ECS task state change", "messageId", messageId, "error", e.getMessage());
-                result = Result.FAILED;
-            }
-            counts.merge(result, 1, Integer::sum);
-            if (result == Result.FAILED && messageId != null) {
-                failures.add(Map.of("itemIdentifier", messageId));
+                items.add(new Item(messageId, Result.FAILED, null));
             }
         }
-        Log.info("batch handled", "records", records.size(), "results", counts);
+        int messages = notifyGrouped(items);
+        Map<Result, Integer> counts = new LinkedHashMap<>();
+        List<Object> failures = new ArrayList<>();
+        for (Item item : items) {
+            counts.merge(item.result, 1, Integer::sum);
+            if (item.result == Result.FAILED && item.messageId != null) {
+                failures.add(Map.of("itemIdentifier", item.messageId));
+            }
+        }
+        Log.info("batch handled", "records", records.size(), "results", counts, "messagesSent", messages);
         return Map.of("batchItemFailures", failures);
     }
 
-    private Result handle(JsonObject envelope, Set<String> seen) {
-        TaskStopEvent event = TaskStopEvent.fromEventBridge(envelope);
+    private Item handleEvent(String messageId, TaskStopEvent event, Set<String> seen) {
         if (!event.isStopped()) {
             Log.debug("ignored: task not stopped", "task", event.taskArn(), "lastStatus", event.lastStatus());
-            return Result.IGNORED;
+            return new Item(messageId, Result.IGNORED, null);
         }
         if (!settings.watches(event.clusterArn())) {
             Log.debug("ignored: cluster not watched", "cluster", event.clusterArn());
-            return Result.IGNORED;
+            return new Item(messageId, Result.IGNORED, null);
         }
         if (!seen.add(event.taskArn() + "#" + event.version())) {
             Log.info("duplicate event ignored", "task", event.taskArn(), "version", event.version(), "eventId", event.eventId());
-            return Result.DUPLICATE;
+            return new Item(messageId, Result.DUPLICATE, null);
         }
         try {
-            return respond(event);
+            return respond(messageId, event);
         } catch (RuntimeException e) {
             Log.error("task stop not handled", "task", event.taskArn(), "eventId", event.eventId(), "error", e);
-            return Result.FAILED;
+            return new Item(messageId, Result.FAILED, null);
         }
     }
 
-    private Result respond(TaskStopEvent event) {
+    /** Diagnoses the stop, decides and restarts; the message itself is sent later, grouped. */
+    private Item respond(String messageId, TaskStopEvent event) {
         TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
         TaskStopDecision.Plan plan = event.isServiceTask()
@@ -128,12 +149,48 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
         }
         Log.info("task stop diagnosed", "task", event.taskArn(), "group", event.group(), "cause", diagnosis.cause().name(),
                 "abnormal", diagnosis.abnormal(), "tellPeople", plan.tellPeople(), "crashCount", plan.crashCount(), "action", action);
-        if (!plan.tellPeople()) {
-            return diagnosis.abnormal() ? Result.SUPPRESSED : Result.NORMAL;
+        Result result = retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
+                : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED;
+        Notice notice = diagnosis.abnormal() || plan.tellPeople()
+                ? new Notice(event, diagnosis, facts, plan, action, TaskStopMessage.key(event, diagnosis)) : null;
+        return new Item(messageId, result, notice);
+    }
+
+    /**
+     * Sends one message per service (or family) and cause: in a storm, the loudest stop of each group speaks for the
+     * group, with the count and the other tasks listed. A group whose stops were all held back by the crash-loop
+     * milestones sends nothing. Returns the number of messages sent.
+     */
+    private int notifyGrouped(List<Item> items) {
+        Map<String, List<Item>> groups = new LinkedHashMap<>();
+        for (Item item : items) {
+            if (item.notice != null) {
+                groups.computeIfAbsent(item.notice.key(), k -> new ArrayList<>()).add(item);
+            }
         }
-        TaskStopMessage.LogEvidence logs = state.logEvidence(event, diagnosis.container(), facts, settings.logLines());
-        Message message = TaskStopMessage.build(event, diagnosis, plan.severity(), action, plan.crashCount(), logs);
-        notifier.send(message);
-        return retryLater ? Result.FAILED : Result.NOTIFIED;
+        int sent = 0;
+        for (List<Item> group : groups.values()) {
+            if (group.stream().noneMatch(i -> i.notice.plan().tellPeople())) {
+                continue;
+            }
+            Notice lead = group.stream().map(i -> i.notice)
+                    .max(java.util.Comparator.comparing((Notice n) -> -n.plan().severity().ordinal())
+                            .thenComparingInt(n -> n.plan().crashCount())
+                            .thenComparing(n -> n.event().stoppedAt(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                    .orElseThrow();
+            List<String> others = group.stream().map(i -> i.notice.event().taskId())
+                    .filter(id -> !id.equals(lead.event().taskId())).toList();
+            TaskStopMessage.LogEvidence logs = state.logEvidence(lead.event(), lead.diagnosis().container(), lead.facts(), settings.logLines());
+            Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
+                    lead.plan().crashCount(), logs, others);
+            try {
+                notifier.send(message);
+                sent++;
+            } catch (RuntimeException e) {
+                Log.error("task stop message not delivered; the events will be retried", "key", lead.key(), "events", group.size(), "error", e);
+                group.forEach(i -> i.result = Result.FAILED);
+            }
+        }
+        return sent;
     }
 }

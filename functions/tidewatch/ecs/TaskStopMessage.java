@@ -12,14 +12,21 @@ import tidewatch.notify.Severity;
 /** Builds the message for a task stop: what stopped, why, what Tidewatch did, where to look. Pure. */
 public final class TaskStopMessage {
     public static final String SOURCE = "ecs";
+    private static final int MAX_LISTED_TASKS = 10;
 
     /** The log stream of a container that used the awslogs driver, and its last lines (or why they are missing). */
     public record LogEvidence(String group, String stream, String region, List<String> lines, String unavailableBecause) {}
 
     private TaskStopMessage() {}
 
+    /** The stable key of what a message is about: one service or family, one cause. */
+    public static String key(TaskStopEvent event, Diagnosis diagnosis) {
+        return "ecs/" + event.clusterName() + "/" + event.group() + "/" + diagnosis.cause().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @param otherTasks the other tasks of the same service and cause stopped in the same batch, for a storm */
     public static Message build(TaskStopEvent event, Diagnosis diagnosis, Severity severity, String action, int crashCount,
-                                LogEvidence logs) {
+                                LogEvidence logs, List<String> otherTasks) {
         String subject = event.isServiceTask() ? "Service " + event.groupName() : "Task " + event.groupName();
         String title = crashCount > 0 && severity == Severity.CRITICAL
                 ? subject + " is crash-looping in " + event.clusterName() + " (" + crashCount + " abnormal stops)"
@@ -37,6 +44,12 @@ public final class TaskStopMessage {
         fields.add(new Message.Field("Exit codes", exitCodes(event)));
         if (crashCount > 0) {
             fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount)));
+        }
+        if (!otherTasks.isEmpty()) {
+            fields.add(new Message.Field("Stops of this kind in this batch", Integer.toString(otherTasks.size() + 1)));
+            String listed = String.join(", ", otherTasks.subList(0, Math.min(MAX_LISTED_TASKS, otherTasks.size())));
+            fields.add(new Message.Field("Other tasks", otherTasks.size() > MAX_LISTED_TASKS
+                    ? listed + " and " + (otherTasks.size() - MAX_LISTED_TASKS) + " more" : listed));
         }
         fields.add(new Message.Field("Tidewatch did", action));
         if (logs != null && logs.unavailableBecause() != null) {
@@ -56,8 +69,7 @@ public final class TaskStopMessage {
                 evidence = new Message.Evidence("Last " + logs.lines().size() + " log lines of " + diagnosis.container(), logs.lines());
             }
         }
-        String key = "ecs/" + event.clusterName() + "/" + event.group() + "/" + diagnosis.cause().name().toLowerCase(Locale.ROOT);
-        return new Message(title, severity, diagnosis.explanation(), fields, links, evidence, key, SOURCE);
+        return new Message(title, severity, diagnosis.explanation(), fields, links, evidence, key(event, diagnosis), SOURCE);
     }
 
     static String exitCodes(TaskStopEvent event) {
