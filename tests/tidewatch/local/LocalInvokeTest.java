@@ -1,0 +1,113 @@
+package tidewatch.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tidewatch.json.Json;
+
+/** The runner end to end: template, fresh JVM, sandbox, report. */
+class LocalInvokeTest {
+    private final ByteArrayOutputStream functionLog = new ByteArrayOutputStream();
+
+    private LocalInvoke.Report run(String... args) {
+        return LocalInvoke.run(LocalInvoke.parse(args), new PrintStream(functionLog, true, StandardCharsets.UTF_8));
+    }
+
+    private static List<Map<String, Object>> calls(LocalInvoke.Report report, String service, String operation) {
+        return report.calls().stream().filter(c -> service.equals(c.get("service")) && operation.equals(c.get("operation"))).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> params(Map<String, Object> call) {
+        return (Map<String, Object>) call.get("params");
+    }
+
+    @Test
+    void theReadmeRunCommandReportsEveryCallOfTheEcsFunction() {
+        LocalInvoke.Report report = run("invoke", "EcsTaskStateFunction", "events/ecs-service-task-crashed.json",
+                "--world", "events/worlds/web-crash-loop.json");
+        assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("DescribeTaskDefinition", "ListTasks", "DescribeTasks", "GetLogEvents"),
+                report.calls().stream().filter(c -> List.of("ecs", "logs").contains(c.get("service")))
+                        .map(c -> c.get("operation")).toList());
+        Map<String, Object> publish = params(calls(report, "sns", "Publish").get(0));
+        assertEquals("[CRITICAL] Service web is crash-looping in prod (3 abnormal stops)", publish.get("Subject"));
+        assertTrue(String.valueOf(publish.get("TopicArn")).startsWith("arn:aws:sns:"), "NOTIFY_TOPIC_ARN came from the template");
+        Map<String, Object> slack = params(calls(report, "slack", "post").get(0));
+        assertTrue(String.valueOf(slack.get("text")).startsWith("CRITICAL: Service web is crash-looping"));
+        assertEquals(Map.of("result", "NOTIFIED"), report.output());
+        String json = Json.write(report.toJson());
+        assertFalse(json.contains("/slack/services/T0SANDBOX"), "the webhook URL is a secret and never reported");
+    }
+
+    @Test
+    void envOverridesTheTemplateAndRestartsShowTheRunTaskCall() {
+        LocalInvoke.Report report = run("invoke", "EcsTaskStateFunction", "events/ecs-standalone-task-crashed.json",
+                "--world", "events/worlds/nightly-report-restart.json", "--env", "ENABLE_TASK_RESTARTS=true");
+        assertNull(report.error());
+        Map<String, Object> runTask = params(calls(report, "ecs", "RunTask").get(0));
+        assertEquals("arn:aws:ecs:eu-west-1:123456789012:task-definition/nightly-report:7", runTask.get("taskDefinition"));
+        assertTrue(String.valueOf(runTask.get("clientToken")).startsWith("tidewatch-"));
+    }
+
+    @Test
+    void theKeepaliveReportsItsMetrics() throws IOException {
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            LocalInvoke.Report report = run("invoke", "VpnKeepaliveFunction", "events/keepalive-scheduled.json",
+                    "--env", "KEEPALIVE_TARGETS=127.0.0.1:" + open.getLocalPort());
+            assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
+            Map<String, Object> reachable = report.metrics().stream()
+                    .filter(m -> "Reachable".equals(m.get("name"))).findFirst().orElseThrow();
+            assertEquals(1, ((Number) reachable.get("value")).intValue());
+            assertEquals(Map.of("Target", "127.0.0.1:" + open.getLocalPort()), reachable.get("dimensions"));
+            assertTrue(report.metrics().stream().anyMatch(m -> "ReachableTargets".equals(m.get("name"))
+                    && ((Number) m.get("value")).intValue() == 1 && ((Map<?, ?>) m.get("dimensions")).isEmpty()));
+            assertTrue(report.calls().isEmpty(), "metrics are log lines, not API calls");
+        }
+    }
+
+    @Test
+    void theVpnAlarmShowsTheTelemetryReadAndTheBurst() {
+        LocalInvoke.Report report = run("invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json",
+                "--world", "events/worlds/vpn-both-tunnels-down.json");
+        assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
+        assertEquals(1, calls(report, "ec2", "DescribeVpnConnections").size());
+        Map<String, Object> invoke = params(calls(report, "lambda", "Invoke").get(0));
+        assertEquals("Event", invoke.get("InvocationType"));
+        assertEquals(Map.of("burst", 3), invoke.get("Payload"));
+        String subject = String.valueOf(params(calls(report, "sns", "Publish").get(0)).get("Subject"));
+        assertTrue(subject.startsWith("[CRITICAL] VPN down"), subject);
+    }
+
+    @Test
+    void aHandlerThatThrowsIsReportedAsAnError() throws IOException {
+        Path bad = Files.createTempFile("tidewatch-bad-event", ".json");
+        Files.writeString(bad, "{\"detail-type\": \"ECS Task State Change\", ");
+        LocalInvoke.Report report = run("invoke", "EcsTaskStateFunction", bad.toString());
+        assertTrue(report.error().startsWith("tidewatch.json.InvalidInputException: malformed JSON"), report.error());
+        assertTrue(report.calls().isEmpty());
+        Files.delete(bad);
+    }
+
+    @Test
+    void badUsageIsRejectedBeforeAnythingRuns() {
+        assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {"invoke", "NoSuchFunction", "events/keepalive-burst.json"}));
+        assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {"invoke", "VpnKeepaliveFunction", "events/missing.json"}));
+        assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {"invoke", "VpnKeepaliveFunction", "events/keepalive-burst.json", "--env", "NOEQUALS"}));
+        assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {"run"}));
+    }
+}
