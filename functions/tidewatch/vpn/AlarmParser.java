@@ -22,6 +22,7 @@ import tidewatch.json.JsonObject;
 public final class AlarmParser {
     static final String STATE_CHANGE = "CloudWatch Alarm State Change";
     static final String CONFIGURATION_CHANGE = "CloudWatch Alarm Configuration Change";
+    static final String SCHEDULED_EVENT = "Scheduled Event";
 
     // CloudWatch writes "2024-05-01T10:17:42.512+0000"; EventBridge's envelope writes "2024-05-01T10:17:42Z".
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
@@ -148,6 +149,10 @@ public final class AlarmParser {
         String detailType = root.string("detail-type");
         if (CONFIGURATION_CHANGE.equals(detailType)) {
             return new ParsedEvent.Ignored(CONFIGURATION_CHANGE + " of " + root.object("detail").string("alarmName"));
+        }
+        if (SCHEDULED_EVENT.equals(detailType) && "aws.events".equals(root.string("source"))) {
+            List<String> rules = root.strings("resources");
+            return new ParsedEvent.TunnelCheck(rules.isEmpty() ? "unnamed schedule" : rules.get(0));
         }
         if (!STATE_CHANGE.equals(detailType)) {
             return new ParsedEvent.Unrecognised(root.toString(), "EventBridge event of type '" + detailType

@@ -15,6 +15,12 @@ public sealed interface ParsedEvent {
         }
     }
 
+    /**
+     * The scheduled re-check of the tunnels. Alarms invoke the function only when their state changes, so a tunnel
+     * that stays DOWN past the replacement threshold is caught by this schedule rather than by an alarm.
+     */
+    record TunnelCheck(String rule) implements ParsedEvent {}
+
     /** A well-formed event that needs no message, such as an alarm configuration change. */
     record Ignored(String what) implements ParsedEvent {}
 

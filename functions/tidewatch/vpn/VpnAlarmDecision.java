@@ -91,6 +91,52 @@ public final class VpnAlarmDecision {
         return genericPlan(event, List.of(), List.of());
     }
 
+    /** The VPN connections the scheduled tunnel check reads: none while tunnel replacement is off. */
+    public static List<String> vpnsToCheck(VpnAlarmConfig config) {
+        return config.tunnelReplacementEnabled() ? config.vpnConnectionIds() : List.of();
+    }
+
+    /**
+     * The scheduled tunnel check: replace each tunnel that the replacement rules allow now (down past the threshold
+     * while another tunnel is UP, outside the cooldown), and stay quiet otherwise: the alarms already told people.
+     */
+    public static Plan tunnelCheck(VpnAlarmConfig config, Map<String, VpnTelemetry> telemetry, Instant now) {
+        if (!config.tunnelReplacementEnabled()) {
+            return new Plan.Skip("tunnel check", "tunnel replacement is off (ENABLE_TUNNEL_REPLACEMENT=false)");
+        }
+        List<Response> replacements = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        List<Message.Field> facts = new ArrayList<>();
+        for (String vpnId : config.vpnConnectionIds()) {
+            VpnTelemetry read = telemetry.getOrDefault(vpnId, new VpnTelemetry.Unavailable(vpnId, "not read"));
+            Assessment assessment = new Assessment(read, TunnelHealth.of(read));
+            if (!(assessment.health() instanceof TunnelHealth.Degraded degraded)) {
+                continue;
+            }
+            VpnConnectionStatus status = ((VpnTelemetry.Available) read).status();
+            for (TunnelTelemetry tunnel : degraded.down()) {
+                Response response = replacement(status, tunnel, config, now);
+                if (response instanceof Response.ReplaceTunnel) {
+                    replacements.add(response);
+                } else {
+                    waiting.add(response.describe());
+                }
+            }
+            facts.addAll(tunnelFacts(assessment, now));
+        }
+        if (replacements.isEmpty()) {
+            return new Plan.Skip("tunnel check", waiting.isEmpty() ? "no tunnel is down while another is up"
+                    : String.join("; ", waiting));
+        }
+        String tunnels = replacements.stream().map(r -> ((Response.ReplaceTunnel) r).outsideIp()).collect(Collectors.joining(" and "));
+        return new Plan.Notify("VPN tunnel " + tunnels + " replaced after staying down", Severity.WARNING,
+                "Tunnel " + tunnels + " stayed DOWN past " + Elapsed.describe(config.tunnelDownThreshold())
+                        + " while another tunnel carried the traffic, so Tidewatch asked AWS to replace it "
+                        + "(ReplaceVpnTunnel): AWS brings up a new endpoint for it, which takes some minutes.",
+                facts, List.of(), List.of(), null,
+                "vpn/" + String.join("+", config.vpnConnectionIds()) + "/tunnel-check", replacements);
+    }
+
     /** A payload that is not a readable alarm goes to people as it came, with no infrastructure action. */
     public static Plan unrecognised(ParsedEvent.Unrecognised payload) {
         return new Plan.Notify(

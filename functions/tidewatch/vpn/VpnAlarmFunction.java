@@ -90,6 +90,12 @@ public final class VpnAlarmFunction implements RequestStreamHandler {
             Log.debug("event ignored", "event", ignored.what());
             return new Plan.Skip(ignored.what(), "not an alarm state change").summary();
         }
+        if (event instanceof ParsedEvent.TunnelCheck check) {
+            Log.info("tunnel check", "schedule", check.rule());
+            List<String> vpnIds = VpnAlarmDecision.vpnsToCheck(config);
+            Map<String, VpnTelemetry> read = vpnIds.isEmpty() ? Map.of() : telemetry.read(vpnIds);
+            return execute(VpnAlarmDecision.tunnelCheck(config, read, now), null);
+        }
         if (event instanceof ParsedEvent.Unrecognised unrecognised) {
             Log.warn("unrecognised payload", "problem", unrecognised.problem());
             return execute(VpnAlarmDecision.unrecognised(unrecognised), null);
