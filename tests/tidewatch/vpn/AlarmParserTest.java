@@ -164,9 +164,17 @@ class AlarmParserTest {
     }
 
     @Test
+    void theScheduleIsATunnelCheck() {
+        String scheduled = "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"resources\":"
+                + "[\"arn:aws:events:eu-west-1:123456789012:rule/tidewatch-tunnel-check\"],\"detail\":{}}";
+        ParsedEvent.TunnelCheck check = assertInstanceOf(ParsedEvent.TunnelCheck.class, only(scheduled));
+        assertEquals("arn:aws:events:eu-west-1:123456789012:rule/tidewatch-tunnel-check", check.rule());
+        String notFromEventBridge = "{\"detail-type\":\"Scheduled Event\",\"source\":\"my.app\",\"detail\":{}}";
+        assertInstanceOf(ParsedEvent.Unrecognised.class, only(notFromEventBridge));
+    }
+
+    @Test
     void otherEventShapesAreUnrecognised() {
-        String scheduled = "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}";
-        assertInstanceOf(ParsedEvent.Unrecognised.class, only(scheduled));
         assertInstanceOf(ParsedEvent.Unrecognised.class, only("{\"hello\":\"world\"}"));
         assertInstanceOf(ParsedEvent.Unrecognised.class, only("[1,2,3]"));
         assertInstanceOf(ParsedEvent.Unrecognised.class, only(""));
