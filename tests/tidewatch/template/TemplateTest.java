@@ -308,6 +308,15 @@ class TemplateTest {
     }
 
     @Test
+    void theTunnelReCheckRunsOnlyWhileTunnelReplacementIsOn() {
+        Map<String, Object> check = map(events(VPN).get("TunnelCheck"), "tunnel check event");
+        assertEquals("Schedule", check.get("Type"));
+        assertEquals(Map.of("Fn::If", List.of("TunnelReplacementEnabled", "ENABLED", "DISABLED")), at(check, "Properties", "State"));
+        assertTrue(TPL.condition("TunnelReplacementEnabled", Map.of("EnableTunnelReplacement", "true")));
+        assertFalse(TPL.condition("TunnelReplacementEnabled", Map.of()), "off by default");
+    }
+
+    @Test
     void everyDeadLetterQueueHasADepthAlarmThatTellsTheTopic() {
         Set<String> deadLetterQueues = new HashSet<>();
         for (String queue : resourcesOfType("AWS::SQS::Queue")) {
