@@ -142,9 +142,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
         boolean retryLater = false;
         if (plan.restart() != null) {
             TaskRestarter.Outcome outcome = restarter.restart(plan.restart());
-            action = outcome.started()
-                    ? action.replace("Restarting", "Restarted as task " + outcome.startedTaskArn().substring(outcome.startedTaskArn().lastIndexOf('/') + 1))
-                    : action.replace("Restarting", "Restart failed (" + outcome.failure() + ")");
+            action = TaskStopDecision.restartResult(plan, outcome.startedTaskArn(), outcome.failure());
             retryLater = !outcome.started() && outcome.retryable();
         }
         Log.info("task stop diagnosed", "task", event.taskArn(), "group", event.group(), "cause", diagnosis.cause().name(),

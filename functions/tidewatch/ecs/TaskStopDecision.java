@@ -15,7 +15,8 @@ public final class TaskStopDecision {
     static final String RESTARTED_FROM_TAG = "tidewatch:restarted-from";
 
     /**
-     * @param action     what Tidewatch does, in words, before any restart result is known
+     * @param action     what Tidewatch does, in words; for a restart, the policy and count that
+     *                   {@link #restartResult} completes once RunTask has answered
      * @param restart    the RunTask to make, or null
      * @param crashCount abnormal stops of the service in the crash-loop window (0 for standalone tasks)
      */
@@ -76,7 +77,14 @@ public final class TaskStopDecision {
         RestartRequest restart = restartRequest(event, tags, securityGroups, restarts + 1);
         String limit = policy.maxRestarts() == null ? "" : " of " + policy.maxRestarts();
         return new Plan(true, diagnosis.abnormal() ? Severity.WARNING : Severity.INFO,
-                "Restarting under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, 0);
+                "under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, 0);
+    }
+
+    /** What a restart plan did, once RunTask answered: the started task's id, or why none started. */
+    public static String restartResult(Plan plan, String startedTaskArn, String failure) {
+        return startedTaskArn != null
+                ? "Restarted as task " + startedTaskArn.substring(startedTaskArn.lastIndexOf('/') + 1) + " " + plan.action()
+                : "Restart failed (" + failure + ") " + plan.action();
     }
 
     static RestartRequest restartRequest(TaskStopEvent event, Map<String, String> tags, List<String> securityGroups, int restartNumber) {

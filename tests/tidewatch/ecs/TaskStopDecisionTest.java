@@ -51,7 +51,11 @@ class TaskStopDecisionTest {
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "1", "team", "data", "aws:ecs:clusterName", "prod"), true);
         RestartRequest restart = plan.restart();
         assertEquals(Severity.WARNING, plan.severity());
-        assertTrue(plan.action().contains("restart 2 of 3"), plan.action());
+        assertEquals("under policy on-failure:3 (restart 2 of 3).", plan.action());
+        assertEquals("Restarted as task abc under policy on-failure:3 (restart 2 of 3).",
+                TaskStopDecision.restartResult(plan, "arn:aws:ecs:eu-west-1:123456789012:task/prod/abc", null));
+        assertEquals("Restart failed (capacity) under policy on-failure:3 (restart 2 of 3).",
+                TaskStopDecision.restartResult(plan, null, "capacity"));
         assertEquals(standalone.clusterArn(), restart.cluster());
         assertEquals(standalone.taskDefinitionArn(), restart.taskDefinition());
         assertEquals("FARGATE", restart.launchType());
