@@ -53,7 +53,7 @@ class TemplateTest {
             ECS, "tidewatch.ecs.EcsTaskStateFunction::handleRequest",
             VPN, "tidewatch.vpn.VpnAlarmFunction::handleRequest",
             KEEPALIVE, "tidewatch.keepalive.VpnKeepaliveFunction::handleRequest");
-    private static final Map<String, Integer> TIMEOUTS = Map.of(ECS, 60, VPN, 30, KEEPALIVE, 30);
+    private static final Map<String, Integer> TIMEOUTS = Map.of(ECS, 120, VPN, 30, KEEPALIVE, 30);
     private static final String ALIAS = "live";
 
     /**
@@ -260,7 +260,7 @@ class TemplateTest {
     void theEcsFunctionReadsTheQueueInBatchesWithPartialFailures() {
         Map<String, Object> source = sqsEvent(ECS);
         assertEquals(getAtt("EcsEventsQueue", "Arn"), source.get("Queue"));
-        assertEquals(100, source.get("BatchSize"));
+        assertEquals(500, source.get("BatchSize"), "a storm of 500 stops arrives as one batch, so it becomes one message per service and cause");
         assertEquals(20, source.get("MaximumBatchingWindowInSeconds"));
         assertTrue(strings(source.get("FunctionResponseTypes")).contains("ReportBatchItemFailures"));
         assertTrue((Integer) at(source, "ScalingConfig", "MaximumConcurrency") >= 2, "SQS MaximumConcurrency is at least 2");
