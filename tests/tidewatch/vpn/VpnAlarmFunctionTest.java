@@ -1,6 +1,7 @@
 package tidewatch.vpn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tidewatch.vpn.VpnFixtures.NOW;
@@ -14,8 +15,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -24,36 +30,92 @@ import org.junit.jupiter.api.Test;
 import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.local.Sandbox;
+import tidewatch.local.World;
 import tidewatch.log.Log;
+import tidewatch.notify.Channel;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotificationFailedException;
 import tidewatch.notify.Notifier;
 import tidewatch.notify.Severity;
+import tidewatch.notify.SnsChannel;
 
-/** The handler end to end: sample events in, EC2 and Lambda faked over HTTP, messages caught by a test channel. */
+/**
+ * The handler end to end: sample events in, real SDK clients against the shared sandbox (EC2 and Lambda over their
+ * wire protocols, every call recorded), messages caught by a test channel.
+ */
 class VpnAlarmFunctionTest {
+    private static final String TOPIC = "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications";
+    /** The one-tunnel-down sample world: tunnel .10 DOWN since 08:55, .20 UP. */
+    private static final Path ONE_TUNNEL_DOWN = Path.of("events/worlds/vpn-one-tunnel-down.json");
+    private static final Path BOTH_TUNNELS_DOWN = Path.of("events/worlds/vpn-both-tunnels-down.json");
+    /** When the scheduled check runs against the sample worlds: 45 min after tunnel .10 went down. */
+    private static final Instant CHECK_TIME = Instant.parse("2026-11-24T09:40:00Z");
+
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    private FakeAws aws;
+    private Sandbox sandbox;
     private RecordingChannel channel;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-        aws = new FakeAws();
         channel = new RecordingChannel("test", false);
     }
 
     @AfterEach
     void stop() {
-        aws.close();
         Log.redirect(System.out, Log.Level.INFO);
+        System.out.print(logs.toString(StandardCharsets.UTF_8)); // kept in the Surefire report for failures
+        if (sandbox != null) {
+            sandbox.close();
+        }
     }
 
-    private VpnAlarmFunction function(VpnAlarmConfig config, RecordingChannel... channels) {
-        AwsClients clients = aws.clients();
-        List<tidewatch.notify.Channel> all = channels.length == 0 ? List.of(channel) : List.of(channels);
-        return new VpnAlarmFunction(clients.ec2(), clients.lambda(), new Notifier(all), config,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+    // ---- the world: VPN connections as DescribeVpnConnections returns them (EC2 API member names) --------------
+
+    /** One tunnel DOWN since 09:31 (47 min before VpnFixtures.NOW), the other UP; extra tags as key, value pairs. */
+    private static Map<String, Object> degradedVpn(String... tags) {
+        return vpnConnection("DOWN", "2024-05-01T09:31:00Z", "UP", "2024-04-29T14:03:10Z", tags);
+    }
+
+    private static Map<String, Object> vpnConnection(String statusA, String sinceA, String statusB, String sinceB,
+                                                     String... tags) {
+        List<Object> tagList = new ArrayList<>();
+        tagList.add(Map.of("Key", "Name", "Value", "datacenter"));
+        for (int i = 0; i + 1 < tags.length; i += 2) {
+            tagList.add(Map.of("Key", tags[i], "Value", tags[i + 1]));
+        }
+        Map<String, Object> connection = new LinkedHashMap<>();
+        connection.put("VpnConnectionId", VPN);
+        connection.put("State", "available");
+        connection.put("Type", "ipsec.1");
+        connection.put("CustomerGatewayId", "cgw-0e11f167");
+        connection.put("VpnGatewayId", "vgw-9a4cacf3");
+        connection.put("Tags", tagList);
+        connection.put("VgwTelemetry", List.of(tunnel(TUNNEL_A, statusA, sinceA), tunnel(TUNNEL_B, statusB, sinceB)));
+        return connection;
+    }
+
+    private static Map<String, Object> tunnel(String ip, String status, String since) {
+        boolean down = "DOWN".equals(status);
+        return Map.of("OutsideIpAddress", ip, "Status", status, "StatusMessage", down ? "IPSEC IS DOWN" : "2 BGP ROUTES",
+                "LastStatusChange", since, "AcceptedRouteCount", down ? 0 : 2);
+    }
+
+    // ---- running the handler ------------------------------------------------------------------------------------
+
+    private AwsClients aws(World world) {
+        sandbox = Sandbox.start(world);
+        return sandbox.clients(Duration.ofSeconds(2));
+    }
+
+    private VpnAlarmFunction function(World world, VpnAlarmConfig config, Channel... channels) {
+        return function(aws(world), config, Clock.fixed(NOW, ZoneOffset.UTC), channels);
+    }
+
+    private VpnAlarmFunction function(AwsClients clients, VpnAlarmConfig config, Clock clock, Channel... channels) {
+        List<Channel> all = channels.length == 0 ? List.of(channel) : List.of(channels);
+        return new VpnAlarmFunction(clients.ec2(), clients.lambda(), new Notifier(all), config, clock);
     }
 
     private static JsonObject invoke(VpnAlarmFunction function, String payload) throws IOException {
@@ -62,34 +124,48 @@ class VpnAlarmFunctionTest {
         return Json.parseObject(out.toString(StandardCharsets.UTF_8), "output");
     }
 
+    /** The operations the sandbox received, in order. */
+    private List<String> operations() {
+        return sandbox.calls().stream().map(Sandbox.Call::operation).toList();
+    }
+
+    private Map<String, Object> only(String service, String operation) {
+        List<Sandbox.Call> calls = sandbox.calls(service, operation);
+        if (calls.size() != 1) {
+            throw new AssertionError("expected one " + service + " " + operation + ", got " + operations());
+        }
+        return calls.get(0).params();
+    }
+
     private static String field(Message message, String name) {
         return message.fields().stream().filter(f -> f.name().equals(name)).map(Message.Field::value).findFirst()
                 .orElseThrow(() -> new AssertionError("no field " + name + " in " + message.fields()));
     }
 
+    // ---- alarms -------------------------------------------------------------------------------------------------
+
     @Test
     void degradedVpnAlarmRunsBothResponsesAndNotifies() throws IOException {
         VpnAlarmConfig config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
 
-        JsonObject output = invoke(function(config), event("vpn-alarm-sns.json"));
+        JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), config),
+                event("vpn-alarm-sns.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags", "ReplaceVpnTunnel"), aws.actions());
-        FakeAws.Request describe = aws.only("DescribeVpnConnections");
-        assertEquals("vpn-connection-id", describe.form().get("Filter.1.Name"));
-        assertEquals(VPN, describe.form().get("Filter.1.Value.1"));
+        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags", "ReplaceVpnTunnel"), operations());
+        assertEquals(List.of(Map.of("Name", "vpn-connection-id", "Value", List.of(VPN))),
+                only("ec2", "DescribeVpnConnections").get("Filter"));
 
-        FakeAws.Request invoke = aws.only("Invoke");
-        assertEquals("/2015-03-31/functions/tidewatch-keepalive/invocations", invoke.path());
-        assertEquals("Event", invoke.invocationType());
-        assertEquals(Map.of("burst", 3), Json.parseObject(invoke.body(), "payload").asMap());
+        Map<String, Object> burst = only("lambda", "Invoke");
+        assertEquals("tidewatch-keepalive", burst.get("FunctionName"));
+        assertEquals("Event", burst.get("InvocationType"));
+        assertEquals(Map.of("burst", 3), burst.get("Payload"));
 
-        FakeAws.Request tag = aws.only("CreateTags");
-        assertEquals(VPN, tag.form().get("ResourceId.1"));
-        assertEquals("tidewatch:replaced:" + TUNNEL_A, tag.form().get("Tag.1.Key"));
-        assertEquals(NOW.toString(), tag.form().get("Tag.1.Value"));
-        FakeAws.Request replace = aws.only("ReplaceVpnTunnel");
-        assertEquals(VPN, replace.form().get("VpnConnectionId"));
-        assertEquals(TUNNEL_A, replace.form().get("VpnTunnelOutsideIpAddress"));
+        Map<String, Object> tag = only("ec2", "CreateTags");
+        assertEquals(List.of(VPN), tag.get("ResourceId"));
+        assertEquals(List.of(Map.of("Key", "tidewatch:replaced:" + TUNNEL_A, "Value", NOW.toString())), tag.get("Tag"));
+        Map<String, Object> replace = only("ec2", "ReplaceVpnTunnel");
+        assertEquals(VPN, replace.get("VpnConnectionId"));
+        assertEquals(TUNNEL_A, replace.get("VpnTunnelOutsideIpAddress"));
 
         Message message = channel.messages().get(0);
         assertEquals(1, channel.messages().size());
@@ -110,25 +186,28 @@ class VpnAlarmFunctionTest {
 
     @Test
     void aRecentCooldownTagReadFromEc2PreventsASecondReplacement() throws IOException {
-        aws.describeXml = FakeAws.vpnConnectionsXml("tidewatch:replaced:" + TUNNEL_A, "2024-05-01T07:18:00Z");
+        World world = World.empty().addVpnConnection(degradedVpn("tidewatch:replaced:" + TUNNEL_A, "2024-05-01T07:18:00Z"));
 
-        invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-eventbridge.json"));
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-eventbridge.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke"), aws.actions());
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
         assertTrue(field(channel.messages().get(0), "Automatic response")
                 .contains("replacement: skipped, replaced 3 h ago"), field(channel.messages().get(0), "Automatic response"));
     }
 
     @Test
     void failingResponsesAreReportedAndNeverStopTheNotification() throws IOException {
-        aws.invokeDenied = true;
-        aws.createTagsDenied = true;
+        World world = World.empty().addVpnConnection(degradedVpn())
+                .fault("lambda.Invoke", "AccessDeniedException")
+                .fault("ec2.CreateTags", "UnauthorizedOperation");
 
-        JsonObject output = invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
+        JsonObject output = invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
                 event("vpn-alarm-lambda-action.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags"), aws.actions(),
+        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags"), operations(),
                 "no replacement without the cooldown tag");
+        assertEquals("AccessDeniedException", sandbox.calls("lambda", "Invoke").get(0).fault());
+        assertEquals("UnauthorizedOperation", sandbox.calls("ec2", "CreateTags").get(0).fault());
         String responses = field(channel.messages().get(0), "Automatic response");
         assertTrue(responses.startsWith("keepalive burst of 3 rounds: failed, AccessDeniedException: "), responses);
         assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: not attempted, the cooldown tag could not "
@@ -140,22 +219,40 @@ class VpnAlarmFunctionTest {
 
     @Test
     void aFailedReplacementIsReported() throws IOException {
-        aws.replaceFails = true;
+        World world = World.empty().addVpnConnection(degradedVpn()).fault("ec2.ReplaceVpnTunnel", "InvalidParameterValue");
 
-        invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+        JsonObject output = invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
+                event("vpn-alarm-sns.json"));
 
+        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags", "ReplaceVpnTunnel"), operations(),
+                "a client error is not retried");
         String responses = field(channel.messages().get(0), "Automatic response");
-        assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: failed, InvalidParameterValue: Tunnel "
-                + "replacement in progress"), responses);
+        assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: failed, InvalidParameterValue: "), responses);
+        assertTrue(responses.contains("(the cooldown tag stays, so it is not retried before the cooldown ends)"), responses);
+        assertEquals(List.of("done", "failed"), output.objects("results").get(0).objects("actions").stream()
+                .map(a -> a.string("outcome")).toList());
+    }
+
+    @Test
+    void aServerErrorOnReplacementIsRetriedByTheClientThenReported() throws IOException {
+        World world = World.empty().addVpnConnection(degradedVpn()).fault("ec2.ReplaceVpnTunnel", 500);
+
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+
+        assertEquals(1, sandbox.calls("ec2", "CreateTags").size(), "the cooldown tag is written once");
+        assertEquals(3, sandbox.calls("ec2", "ReplaceVpnTunnel").size(), "standard retry mode: three attempts");
+        String responses = field(channel.messages().get(0), "Automatic response");
+        assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: failed, InternalFailure: "), responses);
     }
 
     @Test
     void bothTunnelsDownIsCritical() throws IOException {
-        aws.describeXml = FakeAws.tunnelsXml("DOWN", "2024-05-01T09:31:00.000Z", "DOWN", "2024-05-01T10:02:00.000Z");
+        World world = World.empty().addVpnConnection(
+                vpnConnection("DOWN", "2024-05-01T09:31:00Z", "DOWN", "2024-05-01T10:02:00Z"));
 
-        invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke"), aws.actions());
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
         Message message = channel.messages().get(0);
         assertEquals(Severity.CRITICAL, message.severity());
         assertEquals("VPN down: the datacenter is unreachable", message.title());
@@ -164,12 +261,13 @@ class VpnAlarmFunctionTest {
 
     @Test
     void okReadsTelemetryOnceAndActsOnNothing() throws IOException {
-        aws.describeXml = FakeAws.tunnelsXml("UP", "2024-05-01T11:01:00.000Z", "UP", "2024-04-29T14:03:10.000Z");
+        World world = World.empty().addVpnConnection(
+                vpnConnection("UP", "2024-05-01T11:01:00Z", "UP", "2024-04-29T14:03:10Z"));
 
-        invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
                 event("vpn-alarm-ok-eventbridge.json"));
 
-        assertEquals(List.of("DescribeVpnConnections"), aws.actions());
+        assertEquals(List.of("DescribeVpnConnections"), operations());
         Message message = channel.messages().get(0);
         assertEquals(Severity.RESOLVED, message.severity());
         assertTrue(field(message, "Alarm lasted").startsWith("46 min"));
@@ -179,9 +277,9 @@ class VpnAlarmFunctionTest {
     void anUnreadablePayloadIsSentAsRawTextWithoutTouchingAws() throws IOException {
         String payload = "{\"Records\":[{\"EventSource\":\"aws:sns\",\"Sns\":{\"Subject\":\"hi\",\"Message\":\"disk full on db-1\"}}]}";
 
-        JsonObject output = invoke(function(VpnFixtures.usualConfig()), payload);
+        JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig()), payload);
 
-        assertEquals(List.of(), aws.actions());
+        assertEquals(List.of(), operations());
         Message message = channel.messages().get(0);
         assertEquals("Unrecognised alarm", message.title());
         assertEquals(Severity.WARNING, message.severity());
@@ -195,9 +293,10 @@ class VpnAlarmFunctionTest {
                 .replace("\"namespace\": \"AWS/VPN\"", "\"namespace\": \"AWS/EC2\"")
                 .replace("\"name\": \"TunnelState\"", "\"name\": \"CPUUtilization\"");
 
-        invoke(function(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), cpu);
+        invoke(function(World.empty().addVpnConnection(degradedVpn()),
+                VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), cpu);
 
-        assertEquals(List.of(), aws.actions());
+        assertEquals(List.of(), operations());
         assertEquals(Severity.WARNING, channel.messages().get(0).severity());
         assertEquals("alarm/tidewatch-vpn-tunnel-down", channel.messages().get(0).key());
     }
@@ -208,9 +307,9 @@ class VpnAlarmFunctionTest {
                 + "\"source\":\"aws.cloudwatch\",\"account\":\"123456789012\",\"region\":\"eu-west-1\","
                 + "\"detail\":{\"alarmName\":\"tidewatch-vpn-tunnel-down\",\"operation\":\"update\"}}";
 
-        JsonObject output = invoke(function(VpnFixtures.usualConfig()), change);
+        JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig()), change);
 
-        assertEquals(List.of(), aws.actions());
+        assertEquals(List.of(), operations());
         assertEquals(List.of(), channel.messages());
         assertTrue(output.objects("results").get(0).has("skipped"));
     }
@@ -218,29 +317,71 @@ class VpnAlarmFunctionTest {
     @Test
     void whenEveryChannelFailsTheInvocationFails() {
         RecordingChannel broken = new RecordingChannel("broken", true);
-        VpnAlarmFunction function = function(VpnFixtures.usualConfig(), broken);
+        VpnAlarmFunction function = function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig(), broken);
 
         assertThrows(NotificationFailedException.class, () -> invoke(function, event("vpn-alarm-sns.json")));
     }
 
     @Test
+    void whenSnsRefusesAndTheOtherChannelIsDownTheInvocationFails() {
+        World world = World.empty().addVpnConnection(degradedVpn()).fault("sns.Publish", "AuthorizationError");
+        AwsClients clients = aws(world);
+        VpnAlarmFunction function = function(clients, VpnFixtures.usualConfig(), Clock.fixed(NOW, ZoneOffset.UTC),
+                new SnsChannel(clients.sns(), TOPIC), new RecordingChannel("broken", true));
+
+        NotificationFailedException error = assertThrows(NotificationFailedException.class,
+                () -> invoke(function, event("vpn-alarm-sns.json")));
+
+        assertTrue(error.getMessage().contains("AuthorizationError"), error.getMessage());
+        assertEquals("AuthorizationError", sandbox.calls("sns", "Publish").get(0).fault());
+        assertEquals(1, sandbox.calls("lambda", "Invoke").size(), "the responses ran before the notification");
+    }
+
+    @Test
     void oneWorkingChannelIsEnough() throws IOException {
         RecordingChannel broken = new RecordingChannel("broken", true);
-        JsonObject output = invoke(function(VpnFixtures.usualConfig(), broken, channel), event("vpn-alarm-sns.json"));
+        JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig(),
+                broken, channel), event("vpn-alarm-sns.json"));
         assertEquals(1, channel.messages().size());
         assertEquals(List.of("test"), output.objects("results").get(0).strings("notified"));
     }
 
     @Test
+    void theMessageGoesOutOverSns() throws IOException {
+        AwsClients clients = aws(World.empty().addVpnConnection(degradedVpn()));
+        VpnAlarmFunction function = function(clients, VpnFixtures.usualConfig(), Clock.fixed(NOW, ZoneOffset.UTC),
+                new SnsChannel(clients.sns(), TOPIC));
+
+        JsonObject output = invoke(function, event("vpn-alarm-sns.json"));
+
+        Map<String, Object> publish = only("sns", "Publish");
+        assertEquals(TOPIC, publish.get("TopicArn"));
+        assertTrue(String.valueOf(publish.get("Subject")).contains("VPN degraded"), String.valueOf(publish.get("Subject")));
+        assertTrue(String.valueOf(publish.get("Message")).contains(TUNNEL_A), String.valueOf(publish.get("Message")));
+        assertEquals(1, output.objects("results").get(0).strings("notified").size());
+    }
+
+    @Test
     void anUnreadableVpnStillNotifies() throws IOException {
-        aws.describeXml = "<DescribeVpnConnectionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-                + "<requestId>r</requestId><vpnConnectionSet/></DescribeVpnConnectionsResponse>";
+        invoke(function(World.empty(), VpnFixtures.usualConfig()), event("vpn-alarm-sns.json"));
 
-        invoke(function(VpnFixtures.usualConfig()), event("vpn-alarm-sns.json"));
-
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
         Message message = channel.messages().get(0);
         assertEquals(Severity.WARNING, message.severity());
         assertTrue(field(message, "VPN").contains("does not list it"), field(message, "VPN"));
+    }
+
+    @Test
+    void aFailedReadStillNotifies() throws IOException {
+        World world = World.empty().addVpnConnection(degradedVpn()).fault("ec2.DescribeVpnConnections", "UnauthorizedOperation");
+
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+
+        assertEquals(List.of(), sandbox.calls("ec2", "ReplaceVpnTunnel"), "nothing is replaced blind");
+        Message message = channel.messages().get(0);
+        assertEquals(Severity.WARNING, message.severity());
+        assertTrue(field(message, "VPN").contains("DescribeVpnConnections failed: UnauthorizedOperation"),
+                field(message, "VPN"));
     }
 
     @Test
@@ -267,9 +408,95 @@ class VpnAlarmFunctionTest {
 
     @Test
     void keepaliveAlarmLooksUpTheConfiguredVpn() throws IOException {
-        invoke(function(VpnFixtures.usualConfig()), event("keepalive-alarm-lambda-action.json"));
+        invoke(function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig()),
+                event("keepalive-alarm-lambda-action.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke"), aws.actions());
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
+        assertEquals(List.of(Map.of("Name", "vpn-connection-id", "Value", List.of(VPN))),
+                only("ec2", "DescribeVpnConnections").get("Filter"));
         assertEquals("vpn/" + VPN + "/tidewatch-keepalive-no-reachable-targets", channel.messages().get(0).key());
+    }
+
+    // ---- the scheduled tunnel check -----------------------------------------------------------------------------
+
+    @Test
+    void theScheduledCheckReplacesATunnelDownPastTheThresholdOnceInTheCooldown() throws IOException {
+        AwsClients clients = aws(World.load(ONE_TUNNEL_DOWN));
+        VpnAlarmConfig config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        String scheduled = event("vpn-tunnel-check-scheduled.json");
+
+        JsonObject first = invoke(function(clients, config, Clock.fixed(CHECK_TIME, ZoneOffset.UTC)), scheduled);
+
+        assertEquals(List.of("DescribeVpnConnections", "CreateTags", "ReplaceVpnTunnel"), operations(),
+                "no keepalive burst on a schedule");
+        assertEquals(List.of(Map.of("Key", "tidewatch:replaced:203.0.113.10", "Value", CHECK_TIME.toString())),
+                only("ec2", "CreateTags").get("Tag"));
+        assertEquals(Map.of("VpnConnectionId", VPN, "VpnTunnelOutsideIpAddress", "203.0.113.10"),
+                only("ec2", "ReplaceVpnTunnel"));
+        assertEquals(1, channel.messages().size());
+        Message message = channel.messages().get(0);
+        assertEquals(Severity.WARNING, message.severity());
+        assertEquals("VPN tunnel 203.0.113.10 replaced after staying down", message.title());
+        assertEquals("vpn/" + VPN + "/tunnel-check", message.key());
+        assertEquals("tunnel 203.0.113.10 replacement: requested (down 45 min)", field(message, "Automatic response"));
+        assertTrue(field(message, "Tunnel 203.0.113.10").startsWith("DOWN since 2026-11-24T08:55:00Z (45 min ago)"),
+                field(message, "Tunnel 203.0.113.10"));
+        JsonObject result = first.objects("results").get(0);
+        assertEquals(List.of("done"), result.objects("actions").stream().map(a -> a.string("outcome")).toList());
+        assertNull(result.string("alarm"), "a schedule is not an alarm");
+
+        // Five minutes later the tunnel is still DOWN (a replacement takes minutes), but CreateTags left the
+        // cooldown tag on the connection in the world, and the next read sees it.
+        JsonObject second = invoke(function(clients, config, Clock.fixed(CHECK_TIME.plus(Duration.ofMinutes(5)),
+                ZoneOffset.UTC)), scheduled);
+
+        assertEquals(List.of("DescribeVpnConnections", "CreateTags", "ReplaceVpnTunnel", "DescribeVpnConnections"),
+                operations());
+        assertEquals(1, channel.messages().size(), "nothing new to tell");
+        JsonObject skipped = second.objects("results").get(0);
+        assertEquals("tunnel check", skipped.string("skipped"));
+        assertTrue(skipped.string("reason").contains("replaced 5 min ago (at 2026-11-24T09:40:00Z)"),
+                skipped.string("reason"));
+    }
+
+    @Test
+    void theScheduledCheckDoesNothingAtAllWhileReplacementIsOff() throws IOException {
+        AwsClients clients = aws(World.load(ONE_TUNNEL_DOWN));
+
+        JsonObject output = invoke(function(clients, VpnFixtures.usualConfig(), Clock.fixed(CHECK_TIME, ZoneOffset.UTC)),
+                event("vpn-tunnel-check-scheduled.json"));
+
+        assertEquals(List.of(), sandbox.calls(), "not even a read");
+        assertEquals(List.of(), channel.messages());
+        JsonObject skipped = output.objects("results").get(0);
+        assertEquals("tunnel check", skipped.string("skipped"));
+        assertTrue(skipped.string("reason").contains("ENABLE_TUNNEL_REPLACEMENT=false"), skipped.string("reason"));
+    }
+
+    @Test
+    void theScheduledCheckNeverReplacesTheLastTunnel() throws IOException {
+        AwsClients clients = aws(World.load(BOTH_TUNNELS_DOWN));
+
+        JsonObject output = invoke(function(clients, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
+                Clock.fixed(CHECK_TIME, ZoneOffset.UTC)), event("vpn-tunnel-check-scheduled.json"));
+
+        assertEquals(List.of("DescribeVpnConnections"), operations());
+        assertEquals(List.of(), channel.messages(), "the TunnelState alarm already told people");
+        assertEquals("tunnel check", output.objects("results").get(0).string("skipped"));
+    }
+
+    @Test
+    void aRefusedCooldownTagOnTheScheduleStopsTheReplacementAndSaysSo() throws IOException {
+        AwsClients clients = aws(World.load(ONE_TUNNEL_DOWN).fault("ec2.CreateTags", "UnauthorizedOperation"));
+
+        JsonObject output = invoke(function(clients, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
+                Clock.fixed(CHECK_TIME, ZoneOffset.UTC)), event("vpn-tunnel-check-scheduled.json"));
+
+        assertEquals(List.of("DescribeVpnConnections", "CreateTags"), operations());
+        String responses = field(channel.messages().get(0), "Automatic response");
+        assertTrue(responses.startsWith("tunnel 203.0.113.10 replacement: not attempted, the cooldown tag could not be "
+                + "written (UnauthorizedOperation: "), responses);
+        assertEquals(List.of("failed"), output.objects("results").get(0).objects("actions").stream()
+                .map(a -> a.string("outcome")).toList());
     }
 }
