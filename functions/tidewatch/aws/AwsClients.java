@@ -5,6 +5,8 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -29,6 +31,13 @@ public final class AwsClients {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(4);
     private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
+
+    /**
+     * For a request that must be sent at most once: a write without an idempotency token (ReplaceVpnTunnel), where a
+     * retry after a lost answer could repeat the change. Add it with {@code overrideConfiguration(o -> o.addPlugin(...))}.
+     */
+    public static final SdkPlugin SEND_ONCE = config -> config.overrideConfiguration(
+            c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
 
     private final SdkHttpClient http;
     private final Region region;

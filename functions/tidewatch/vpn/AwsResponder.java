@@ -3,6 +3,7 @@ package tidewatch.vpn;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import tidewatch.aws.AwsClients;
 import software.amazon.awssdk.services.ec2.model.ReplaceVpnTunnelResponse;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -69,7 +70,8 @@ final class AwsResponder implements Responder {
         try {
             ReplaceVpnTunnelResponse answer = ec2.replaceVpnTunnel(request -> request
                     .vpnConnectionId(replace.vpnId())
-                    .vpnTunnelOutsideIpAddress(replace.outsideIp()));
+                    .vpnTunnelOutsideIpAddress(replace.outsideIp())
+                    .overrideConfiguration(o -> o.addPlugin(AwsClients.SEND_ONCE)));
             if (Boolean.FALSE.equals(answer.returnValue())) {
                 return ResponseResult.failed(replace, "EC2 did not confirm the replacement");
             }

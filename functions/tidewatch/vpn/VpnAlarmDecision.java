@@ -110,6 +110,9 @@ public final class VpnAlarmDecision {
         for (String vpnId : config.vpnConnectionIds()) {
             VpnTelemetry read = telemetry.getOrDefault(vpnId, new VpnTelemetry.Unavailable(vpnId, "not read"));
             Assessment assessment = new Assessment(read, TunnelHealth.of(read));
+            if (read instanceof VpnTelemetry.Unavailable unavailable) {
+                waiting.add(vpnId + ": telemetry unavailable, " + unavailable.problem());
+            }
             if (!(assessment.health() instanceof TunnelHealth.Degraded degraded)) {
                 continue;
             }

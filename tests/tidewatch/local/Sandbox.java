@@ -420,14 +420,20 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void describeVpnConnections(HttpExchange exchange, JsonObject params) throws IOException {
-        List<String> wanted = params.strings("VpnConnectionId");
+        List<String> wanted = new ArrayList<>(params.strings("VpnConnectionId"));
+        for (JsonObject filter : params.objects("Filter")) {
+            if ("vpn-connection-id".equals(filter.string("Name"))) {
+                wanted.addAll(filter.strings("Value"));
+            }
+        }
+        boolean byId = !params.strings("VpnConnectionId").isEmpty();
         List<Object> connections = new ArrayList<>();
         for (Map<String, Object> connection : world.vpnConnections) {
             if (wanted.isEmpty() || wanted.contains(String.valueOf(connection.get("VpnConnectionId")))) {
                 connections.add(connection);
             }
         }
-        if (!wanted.isEmpty() && connections.isEmpty()) {
+        if (byId && connections.isEmpty()) { // unknown ids are an error; a filter that matches nothing is not
             throw new SandboxFault("InvalidVpnConnectionID.NotFound", "The vpnConnection ID '" + wanted.get(0) + "' does not exist");
         }
         StringBuilder members = new StringBuilder();

@@ -117,8 +117,9 @@ class TunnelCheckTest {
         assertEquals("no tunnel is down while another is up", skip(VpnAlarmDecision.tunnelCheck(REPLACING,
                 telemetry(up(TUNNEL_A, DAYS_3), up(TUNNEL_B, DAYS_3)), NOW)).reason());
         Map<String, VpnTelemetry> unreadable = Map.of(VPN, new VpnTelemetry.Unavailable(VPN, "DescribeVpnConnections failed"));
-        skip(VpnAlarmDecision.tunnelCheck(REPLACING, unreadable, NOW));
-        skip(VpnAlarmDecision.tunnelCheck(REPLACING, Map.of(), NOW));
+        assertEquals(VPN + ": telemetry unavailable, DescribeVpnConnections failed",
+                skip(VpnAlarmDecision.tunnelCheck(REPLACING, unreadable, NOW)).reason(), "the log says why nothing was checked");
+        assertEquals(VPN + ": telemetry unavailable, not read", skip(VpnAlarmDecision.tunnelCheck(REPLACING, Map.of(), NOW)).reason());
     }
 
     @Test
