@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,31 +14,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** The handler end to end: real SDK clients against the sandbox, which records every call. */
 class EcsTaskStateFunctionTest {
     private static final String TOPIC = "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications";
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private Sandbox sandbox;
 
-    @BeforeEach
-    void captureLogs() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-    }
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
-        System.out.print(logs.toString(StandardCharsets.UTF_8)); // kept in the Surefire report for failures
         if (sandbox != null) {
             sandbox.close();
         }
@@ -109,8 +104,8 @@ class EcsTaskStateFunctionTest {
         assertEquals(List.of(), output.array("batchItemFailures"));
         assertEquals(1, sandbox.calls("sns", "Publish").size());
         assertEquals(1, sandbox.calls("slack", "post").size());
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"results\":{\"NOTIFIED\":1,\"DUPLICATE\":1,\"NORMAL\":1}"),
-                logs.toString(StandardCharsets.UTF_8));
+        assertTrue(logs.text().contains("\"results\":{\"NOTIFIED\":1,\"DUPLICATE\":1,\"NORMAL\":1}"),
+                logs.text());
     }
 
     @Test
@@ -175,7 +170,7 @@ class EcsTaskStateFunctionTest {
         assertEquals(List.of(Map.of("itemIdentifier", "bad-1"), Map.of("itemIdentifier", "bad-2"), Map.of("itemIdentifier", "bad-3")),
                 output.array("batchItemFailures"));
         assertTrue(sandbox.calls().isEmpty(), "no action on infrastructure, not even a read: " + sandbox.calls());
-        String log = logs.toString(StandardCharsets.UTF_8);
+        String log = logs.text();
         assertTrue(log.contains("detail.containers: expected an array, got a string"), log);
         assertTrue(log.contains("expected 'ECS Task State Change', got 'ECS Container Instance State Change'"));
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,23 +15,25 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** A storm: 500 task stops for 20 services in one batch become one message per service and cause. */
 class TaskStopStormTest {
     private static final int SERVICES = 20;
     private static final int STOPS_PER_SERVICE = 25;
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private Sandbox sandbox;
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
         if (sandbox != null) {
             sandbox.close();
         }
@@ -40,7 +41,6 @@ class TaskStopStormTest {
 
     @Test
     void fiveHundredStopsBecomeOneMessagePerServiceAndCauseAndAreAllAccountedFor() throws Exception {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.INFO);
         World world = World.load(java.nio.file.Path.of("events/worlds/web-crash-loop.json"));
         List<Object> records = new ArrayList<>();
         Instant start = Instant.parse("2026-11-24T09:30:00Z");
@@ -85,7 +85,7 @@ class TaskStopStormTest {
             assertTrue(((String) publish.params().get("Subject")).startsWith("[CRITICAL]"), "a loop of 12+ stops is critical");
         }
 
-        JsonObject summary = logs.toString(StandardCharsets.UTF_8).lines()
+        JsonObject summary = logs.text().lines()
                 .filter(line -> line.contains("\"message\":\"batch handled\""))
                 .map(line -> Json.parseObject(line, "log")).findFirst().orElseThrow();
         assertEquals(SERVICES * STOPS_PER_SERVICE, summary.integer("records").intValue());

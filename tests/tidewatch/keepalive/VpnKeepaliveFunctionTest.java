@@ -13,7 +13,6 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,14 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** The handler end to end, against stand-in hosts on 127.0.0.1. */
 class VpnKeepaliveFunctionTest {
@@ -42,17 +41,14 @@ class VpnKeepaliveFunctionTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);
 
     private final LoopbackHosts hosts = new LoopbackHosts();
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @RegisterExtension
+    final CapturedLog logged = new CapturedLog();
     private final List<Duration> sleeps = new ArrayList<>();
 
-    @BeforeEach
-    void captureLog() {
-        Log.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-    }
 
     @AfterEach
     void restore() throws Exception {
-        Log.redirect(System.out, Log.Level.INFO);
         hosts.close();
     }
 
@@ -222,7 +218,7 @@ class VpnKeepaliveFunctionTest {
     }
 
     private List<JsonObject> lines() {
-        return logged.toString(StandardCharsets.UTF_8).lines().map(line -> Json.parseObject(line, "log line")).toList();
+        return logged.text().lines().map(line -> Json.parseObject(line, "log line")).toList();
     }
 
     private List<JsonObject> emf() {

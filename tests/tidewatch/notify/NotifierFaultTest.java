@@ -5,37 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** The retry and isolation rules, with faults injected at the HTTP level by the sandbox. */
 class NotifierFaultTest {
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:tidewatch-notifications";
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private final List<Duration> sleeps = new ArrayList<>();
     private Sandbox sandbox;
 
-    @BeforeEach
-    void captureLogs() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-    }
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
         if (sandbox != null) {
             sandbox.close();
         }
@@ -92,7 +86,7 @@ class NotifierFaultTest {
         assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
         assertEquals(RetryPolicy.DEFAULT.maxAttempts(), sandbox.calls("slack", "post").size());
         assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(500)), sleeps);
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"channel\":\"slack\""));
+        assertTrue(logs.text().contains("\"channel\":\"slack\""));
     }
 
     @Test
@@ -146,7 +140,7 @@ class NotifierFaultTest {
         String notAUrl = "xoxb-token-that-must-not-leak";
         Notifier notifier = notifier(World.empty().secret("/tidewatch/slack-webhook-url", notAUrl));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
-        assertFalse(logs.toString(StandardCharsets.UTF_8).contains(notAUrl));
+        assertFalse(logs.text().contains(notAUrl));
         assertTrue(sandbox.calls("slack", "post").isEmpty());
     }
 
@@ -156,7 +150,7 @@ class NotifierFaultTest {
         notifier.send(Messages.crash("r", null));
         String url = sandbox.slackWebhookUrl();
         String secretPart = url.substring(url.lastIndexOf('/') + 1);
-        assertFalse(logs.toString(StandardCharsets.UTF_8).contains(secretPart));
+        assertFalse(logs.text().contains(secretPart));
         assertFalse(sandbox.calls().toString().contains(secretPart));
     }
 

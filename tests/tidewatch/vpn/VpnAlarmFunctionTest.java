@@ -13,7 +13,6 @@ import static tidewatch.vpn.VpnFixtures.event;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,12 +26,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 import tidewatch.notify.Channel;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotificationFailedException;
@@ -52,20 +52,18 @@ class VpnAlarmFunctionTest {
     /** When the scheduled check runs against the sample worlds: 45 min after tunnel .10 went down. */
     private static final Instant CHECK_TIME = Instant.parse("2026-11-24T09:40:00Z");
 
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private Sandbox sandbox;
     private RecordingChannel channel;
 
     @BeforeEach
     void start() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
         channel = new RecordingChannel("test", false);
     }
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
-        System.out.print(logs.toString(StandardCharsets.UTF_8)); // kept in the Surefire report for failures
         if (sandbox != null) {
             sandbox.close();
         }
@@ -214,7 +212,7 @@ class VpnAlarmFunctionTest {
                 + "be written (UnauthorizedOperation: "), responses);
         assertEquals(List.of("failed", "failed"), output.objects("results").get(0).objects("actions").stream()
                 .map(a -> a.string("outcome")).toList());
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("automatic response failed"));
+        assertTrue(logs.text().contains("automatic response failed"));
     }
 
     @Test
