@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
+import tidewatch.json.InvalidInputException;
 import tidewatch.json.JsonObject;
 
 /** Makes the RunTask of a {@link RestartRequest} and reports what happened. */
@@ -33,8 +34,15 @@ public final class TaskRestarter {
     }
 
     public Outcome restart(RestartRequest request) {
+        RunTaskRequest runTask;
         try {
-            RunTaskResponse response = ecs.runTask(runTaskRequest(request));
+            runTask = runTaskRequest(request);
+        } catch (InvalidInputException e) {
+            // Overrides of the wrong shape: no later attempt can replay them, so this is reported, not retried.
+            return new Outcome(null, "the event's overrides cannot be replayed: " + e.getMessage(), false);
+        }
+        try {
+            RunTaskResponse response = ecs.runTask(runTask);
             if (!response.tasks().isEmpty()) {
                 return new Outcome(response.tasks().get(0).taskArn(), null, false);
             }

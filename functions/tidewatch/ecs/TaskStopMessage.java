@@ -58,13 +58,17 @@ public final class TaskStopMessage {
 
         String region = region(event);
         List<Message.Link> links = new ArrayList<>();
-        links.add(new Message.Link("Task in the ECS console", "https://" + region + ".console.aws.amazon.com/ecs/v2/clusters/"
-                + url(event.clusterName()) + "/tasks/" + url(event.taskId()) + "/configuration?region=" + region));
+        if (region != null) {
+            links.add(new Message.Link("Task in the ECS console", "https://" + region + ".console.aws.amazon.com/ecs/v2/clusters/"
+                    + url(event.clusterName()) + "/tasks/" + url(event.taskId()) + "/configuration?region=" + region));
+        }
         Message.Evidence evidence = null;
         if (logs != null) {
             String logRegion = logs.region() == null ? region : logs.region();
-            links.add(new Message.Link("Container log stream", "https://" + logRegion + ".console.aws.amazon.com/cloudwatch/home?region="
-                    + logRegion + "#logsV2:log-groups/log-group/" + consoleFragment(logs.group()) + "/log-events/" + consoleFragment(logs.stream())));
+            if (logRegion != null) {
+                links.add(new Message.Link("Container log stream", "https://" + logRegion + ".console.aws.amazon.com/cloudwatch/home?region="
+                        + logRegion + "#logsV2:log-groups/log-group/" + consoleFragment(logs.group()) + "/log-events/" + consoleFragment(logs.stream())));
+            }
             if (logs.lines() != null && !logs.lines().isEmpty()) {
                 evidence = new Message.Evidence("Last " + logs.lines().size() + " log lines of " + diagnosis.container(), logs.lines());
             }
@@ -82,11 +86,13 @@ public final class TaskStopMessage {
                 .collect(Collectors.joining(", "));
     }
 
+    /** The event's region, else the task ARN's; null when neither is a region name (it becomes a link's host). */
     static String region(TaskStopEvent event) {
         if (event.region() != null && event.region().matches("[a-z0-9-]+")) {
             return event.region();
         }
-        return event.taskArn().split(":")[3];
+        String[] arn = event.taskArn().split(":");
+        return arn.length > 3 && arn[3].matches("[a-z0-9-]+") ? arn[3] : null;
     }
 
     private static String url(String text) {

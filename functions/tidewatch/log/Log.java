@@ -14,6 +14,9 @@ import tidewatch.json.Json;
 public final class Log {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
+    /** The longest string value a line carries. */
+    static final int MAX_VALUE_CHARS = 8_192;
+
     private static volatile PrintStream out = System.out;
     private static volatile Level threshold = levelFrom(System.getenv("LOG_LEVEL"));
 
@@ -77,12 +80,24 @@ public final class Log {
 
     private static Object describe(Object value) {
         if (value instanceof Throwable error) {
-            return error.getClass().getSimpleName() + ": " + error.getMessage();
+            return bounded(error.getClass().getSimpleName() + ": " + error.getMessage());
         }
-        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String
-                || value instanceof Map || value instanceof java.util.List) {
+        if (value instanceof String text) {
+            return bounded(text);
+        }
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof Map
+                || value instanceof java.util.List) {
             return value;
         }
-        return String.valueOf(value);
+        return bounded(String.valueOf(value));
+    }
+
+    /** Values may quote input: cut so one line stays far below CloudWatch Logs' 256 KB event limit and is never split. */
+    private static String bounded(String text) {
+        if (text == null || text.length() <= MAX_VALUE_CHARS) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_VALUE_CHARS - 1)) ? MAX_VALUE_CHARS - 1 : MAX_VALUE_CHARS;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
     }
 }

@@ -179,7 +179,7 @@ public final class AlarmParser {
         return new AlarmEvent(
                 data.requireString("alarmName"),
                 arn,
-                region != null ? region : RegionNames.fromArn(arn),
+                RegionNames.code(region).orElseGet(() -> RegionNames.fromArn(arn)),
                 account != null ? account : RegionNames.accountFromArn(arn),
                 AlarmState.parse(state.string("value"), state.path() + ".value"),
                 optionalState(previous.string("value"), previous.path() + ".value"),

@@ -62,13 +62,14 @@ public final class RegionNames {
         return Optional.ofNullable(CODES.get(key));
     }
 
-    /** The region of an ARN ("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:name"), or null. */
+    /** The region of an ARN ("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:name"), or null when it holds none. */
     public static String fromArn(String arn) {
         if (arn == null) {
             return null;
         }
         String[] parts = arn.split(":", 6);
-        return parts.length >= 5 && parts[0].equals("arn") && !parts[3].isBlank() ? parts[3] : null;
+        // Only a region code: the region becomes the host of console links, so other text must never pass.
+        return parts.length >= 5 && parts[0].equals("arn") && CODE.matcher(parts[3]).matches() ? parts[3] : null;
     }
 
     /** The account of an ARN, or null. */
