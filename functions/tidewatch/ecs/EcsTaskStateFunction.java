@@ -48,13 +48,26 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonObject root = Json.parseObject(new String(input.readAllBytes(), StandardCharsets.UTF_8), "event");
-        if (root.has("Records")) {
-            output.write(Json.write(handleBatch(root.objects("Records"))).getBytes(StandardCharsets.UTF_8));
+        JsonObject root;
+        List<JsonObject> records;
+        TaskStopEvent bare = null;
+        try {
+            root = Json.parseObject(new String(input.readAllBytes(), StandardCharsets.UTF_8), "event");
+            records = root.has("Records") ? sqsRecords(root) : null;
+            if (records == null) {
+                bare = TaskStopEvent.fromEventBridge(root);
+            }
+        } catch (InvalidInputException e) {
+            // Nothing was done; the invocation fails so that the event is retried and then kept by the failure queue.
+            Log.error("rejected the invocation's input", "error", e.getMessage());
+            throw e;
+        }
+        if (records != null) {
+            output.write(Json.write(handleBatch(records)).getBytes(StandardCharsets.UTF_8));
             return;
         }
         state.startBatch();
-        Item item = handleEvent(null, TaskStopEvent.fromEventBridge(root), new HashSet<>());
+        Item item = handleEvent(null, bare, new HashSet<>());
         notifyGrouped(List.of(item));
         if (item.result == Result.FAILED) {
             throw new IllegalStateException("the task stop could not be handled; see the log");
@@ -79,6 +92,18 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
     private record Notice(TaskStopEvent event, Diagnosis diagnosis, TaskDefinitionFacts facts, TaskStopDecision.Plan plan,
                           String action, String key) {}
 
+    /**
+     * The records of an SQS batch, checked before anything is done: each must be an object with a message id,
+     * since a record that cannot be named cannot be reported back for redelivery and would be lost.
+     */
+    private static List<JsonObject> sqsRecords(JsonObject root) {
+        List<JsonObject> records = root.objects("Records");
+        for (JsonObject record : records) {
+            record.requireString("messageId");
+        }
+        return records;
+    }
+
     private Map<String, Object> handleBatch(List<JsonObject> records) {
         state.startBatch();
         Set<String> seen = new HashSet<>();
@@ -99,7 +124,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
         List<Object> failures = new ArrayList<>();
         for (Item item : items) {
             counts.merge(item.result, 1, Integer::sum);
-            if (item.result == Result.FAILED && item.messageId != null) {
+            if (item.result == Result.FAILED) {
                 failures.add(Map.of("itemIdentifier", item.messageId));
             }
         }

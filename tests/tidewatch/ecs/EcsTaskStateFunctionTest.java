@@ -176,6 +176,20 @@ class EcsTaskStateFunctionTest {
     }
 
     @Test
+    void aBatchWithARecordThatCannotBeNamedIsRejectedWholeBeforeAnythingIsDone() {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")),
+                "ENABLE_TASK_RESTARTS", "true");
+        String good = Json.write(Map.of("messageId", "m-1", "body", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        for (String bad : List.of("{\"body\": \"{}\"}", "{\"messageId\": 7, \"body\": \"{}\"}", "\"text\"")) {
+            String batch = "{\"Records\": [" + good + ", " + bad + "]}";
+            InvalidInputException rejected = assertThrows(InvalidInputException.class, () -> invoke(function, batch));
+            assertTrue(logs.text().contains("rejected the invocation's input"), logs.text());
+            assertTrue(rejected.getMessage().contains("Records[1]"), rejected.getMessage());
+        }
+        assertTrue(sandbox.calls().isEmpty(), "not even the good record was acted on: " + sandbox.calls());
+    }
+
+    @Test
     void aBareEventThatCannotBeParsedIsRejected() {
         EcsTaskStateFunction function = function(World.empty());
         assertThrows(InvalidInputException.class, () -> invoke(function, "[1, 2]"));
