@@ -28,6 +28,11 @@ public final class CapturedLog implements BeforeEachCallback, AfterEachCallback 
         System.out.print(text());
     }
 
+    /** Forgets what was captured so far, for a test that runs many cases one after another. */
+    public void reset() {
+        captured.reset();
+    }
+
     public String text() {
         return captured.toString(StandardCharsets.UTF_8);
     }

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,9 +34,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
 import tidewatch.ecs.EcsHandlerFactory;
@@ -47,7 +45,7 @@ import tidewatch.json.JsonObject;
 import tidewatch.keepalive.KeepaliveHandlerFactory;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 import tidewatch.notify.Notifier;
 import tidewatch.vpn.VpnHandlerFactory;
 
@@ -98,17 +96,8 @@ class FuzzTest {
     private static final Pattern SNS_SUBJECT = Pattern.compile("[\\x20-\\x7E]{1,99}");
     private static final Map<String, Tally> TALLIES = new LinkedHashMap<>();
 
-    private final ByteArrayOutputStream logBuffer = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void captureLogs() {
-        Log.redirect(new PrintStream(logBuffer, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-    }
-
-    @AfterEach
-    void restoreLogs() {
-        Log.redirect(System.out, Log.Level.INFO);
-    }
+    @RegisterExtension
+    final CapturedLog logBuffer = new CapturedLog();
 
     @AfterAll
     static void writeReport() throws IOException {
@@ -301,7 +290,7 @@ class FuzzTest {
         List<JsonObject> log = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         int largest = 0;
-        for (String line : logBuffer.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : logBuffer.text().split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
