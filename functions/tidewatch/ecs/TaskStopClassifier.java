@@ -21,6 +21,10 @@ public final class TaskStopClassifier {
         if (code.equals("TaskFailedToStart")) {
             return failedToStart(event, reason);
         }
+        // A person's stop is final whatever its free-text reason says: it must never read as a lost host and restart.
+        if (code.equals("UserInitiated")) {
+            return new Diagnosis(StopCause.USER_STOP, "Stopped by a user or an API call (StopTask).", null);
+        }
         if (lower.contains("elb health check")) {
             return new Diagnosis(StopCause.ELB_HEALTH_CHECK, "The task failed the load balancer's health checks: "
                     + "check the health check path and port, and the app's start-up time against the grace period.",
@@ -42,13 +46,10 @@ public final class TaskStopClassifier {
             return new Diagnosis(deployment ? StopCause.DEPLOYMENT : StopCause.SCALE_IN,
                     deployment ? "Replaced by a deployment." : "Stopped by service scale-in.", null);
         }
-        if (code.equals("UserInitiated")) {
-            return new Diagnosis(StopCause.USER_STOP, "Stopped by a user or an API call (StopTask).", null);
-        }
         Optional<TaskStopEvent.Container> oom = event.containers().stream()
                 .filter(c -> c.reason() != null && c.reason().contains("OutOfMemory"))
                 .findFirst()
-                .or(() -> event.containers().stream()
+                .or(() -> otherEssentialFailure(event, facts) ? Optional.empty() : event.containers().stream()
                         .filter(c -> facts.isEssential(c.name()) && Integer.valueOf(137).equals(c.exitCode()))
                         .findFirst());
         if (oom.isPresent()) {
@@ -57,9 +58,10 @@ public final class TaskStopClassifier {
                     + memoryLimit(container.name(), facts) + " (exit code " + exit(container) + ").", container.name());
         }
         if (code.equals("EssentialContainerExited") || code.isEmpty() && !event.containers().isEmpty()) {
+            // The container that failed first: one killed with 137 is more likely stopped after the others.
             Optional<TaskStopEvent.Container> failed = event.containers().stream()
                     .filter(c -> facts.isEssential(c.name()) && c.exitCode() != null && c.exitCode() != 0)
-                    .findFirst();
+                    .min(java.util.Comparator.comparing(c -> c.exitCode() == 137));
             if (failed.isPresent()) {
                 TaskStopEvent.Container container = failed.get();
                 return new Diagnosis(StopCause.CRASH, "Essential container " + container.name() + " exited with code "
@@ -79,6 +81,15 @@ public final class TaskStopClassifier {
         }
         return new Diagnosis(StopCause.UNKNOWN, "Stop code " + orCode(code) + (reason.isEmpty() ? "" : ", reason: " + reason) + ".",
                 firstEssential(event, facts));
+    }
+
+    /**
+     * Whether an essential container exited with a non-zero code other than 137. Then a bare 137 elsewhere is the
+     * SIGKILL that stopped the rest of the task after the crash, not an out-of-memory kill.
+     */
+    private static boolean otherEssentialFailure(TaskStopEvent event, TaskDefinitionFacts facts) {
+        return event.containers().stream().anyMatch(c -> facts.isEssential(c.name()) && c.exitCode() != null
+                && c.exitCode() != 0 && c.exitCode() != 137);
     }
 
     private static Diagnosis failedToStart(TaskStopEvent event, String reason) {
