@@ -3,35 +3,66 @@ package tidewatch.ecs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
 /**
- * Crash-loop detection for a service, from ECS's own record of its recently stopped tasks: no database needed.
- * People hear of the 1st abnormal stop, of the stop that reaches the threshold, and then only at doubling counts
- * (threshold x2, x4, ...), so a loop does not flood Slack.
+ * Crash-loop detection for a service or a family of standalone tasks, from ECS's own record of its recently stopped
+ * tasks: no database needed. A loop is {@code threshold} abnormal stops within {@code window}. People hear of the
+ * 1st abnormal stop in a row, of the stop that makes {@code threshold} in a row, and then only at doubling counts
+ * (threshold x2, x4, ...): counted in a row rather than in the window, because a window's count levels off while a
+ * loop goes on and would either repeat the same milestone on every stop or never reach the next one.
  */
 public record CrashLoop(int threshold, Duration window) {
 
-    /** Counts the abnormal stops in the window that ends at {@code now}, inclusive. */
-    public int count(Collection<Instant> abnormalStops, Instant now) {
+    /**
+     * @param inWindow abnormal stops in the window that ends at the stop being handled
+     * @param inARow   abnormal stops in a row up to it, each within one window of the one before (ECS keeps about an
+     *                 hour of stopped tasks, so a longer run is counted from there)
+     */
+    public record Count(int inWindow, int inARow) {
+        public static final Count NONE = new Count(0, 0);
+    }
+
+    /** Counts the abnormal stops up to {@code now}, which is the stop being handled. */
+    public Count count(Collection<Instant> abnormalStops, Instant now) {
+        List<Instant> earlier = abnormalStops.stream().filter(t -> t != null && !t.isAfter(now))
+                .sorted(Comparator.reverseOrder()).toList();
         Instant start = now.minus(window);
-        return (int) abnormalStops.stream().filter(t -> t != null && !t.isBefore(start) && !t.isAfter(now)).count();
+        int inWindow = (int) earlier.stream().filter(t -> !t.isBefore(start)).count();
+        int inARow = 1;
+        Instant previous = now;
+        boolean self = false;
+        for (Instant stop : earlier) {
+            if (!self && stop.equals(now)) {
+                self = true; // the stop being handled itself
+                continue;
+            }
+            if (stop.isBefore(previous.minus(window))) {
+                break;
+            }
+            inARow++;
+            previous = stop;
+        }
+        return new Count(Math.max(inWindow, 1), inARow);
     }
 
-    public boolean isLooping(int count) {
-        return count >= threshold;
+    public boolean isLooping(Count count) {
+        return count.inWindow() >= threshold;
     }
 
-    public boolean shouldNotify(int count) {
-        if (count <= 1) {
+    public boolean shouldNotify(Count count) {
+        int n = count.inARow();
+        if (n <= 1) {
             return true;
         }
-        if (count < threshold) {
+        if (n < threshold) {
             return false;
         }
         int milestone = threshold;
-        while (milestone < count) {
+        while (milestone < n) {
             milestone *= 2;
         }
-        return milestone == count;
+        return milestone == n;
     }
 }

@@ -32,6 +32,7 @@ public final class EcsState {
     private final CloudWatchLogsClient logs;
     private final Map<String, TaskDefinitionFacts> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Instant>> stoppedByService = new HashMap<>();
+    private final Map<String, Map<String, String>> tagsByTask = new HashMap<>();
 
     public EcsState(EcsClient ecs, CloudWatchLogsClient logs) {
         this.ecs = ecs;
@@ -77,26 +78,43 @@ public final class EcsState {
         return new TaskDefinitionFacts(containers, taskMemory);
     }
 
-    /** The task's tags, or null when ECS no longer knows the task. Failures propagate: a restart depends on them. */
+    /**
+     * The task's tags, or null when ECS no longer knows the task. Read ahead for a whole batch by
+     * {@link #readTags}; a task not read ahead is read alone. Failures propagate: a restart depends on them.
+     */
     public Map<String, String> tags(String cluster, String taskArn) {
-        DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(taskArn).include(TaskField.TAGS));
-        if (response.tasks().isEmpty()) {
-            return null;
+        if (tagsByTask.containsKey(taskArn)) {
+            return tagsByTask.get(taskArn);
         }
-        Map<String, String> tags = new java.util.LinkedHashMap<>();
-        response.tasks().get(0).tags().forEach(tag -> tags.put(tag.key(), tag.value()));
-        return tags;
+        readTags(cluster, List.of(taskArn));
+        return tagsByTask.get(taskArn);
     }
 
-    /** Forgets what the last batch read of stopped tasks: each batch reads ECS's record afresh, once per service. */
+    /** Reads the tags of many tasks of one cluster, 100 to a DescribeTasks call (its limit). */
+    public void readTags(String cluster, List<String> taskArns) {
+        for (int start = 0; start < taskArns.size(); start += 100) {
+            List<String> chunk = taskArns.subList(start, Math.min(taskArns.size(), start + 100));
+            DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk).include(TaskField.TAGS));
+            chunk.forEach(arn -> tagsByTask.put(arn, null));
+            for (Task task : response.tasks()) {
+                Map<String, String> tags = new java.util.LinkedHashMap<>();
+                task.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+                tagsByTask.put(task.taskArn(), tags);
+            }
+        }
+    }
+
+    /** Forgets what the last batch read: each batch reads ECS's record of stopped tasks and tags afresh. */
     public void startBatch() {
         stoppedByService.clear();
+        tagsByTask.clear();
     }
 
     /**
-     * When the service's recent abnormal stops happened, from ECS's record of stopped tasks (kept about an hour),
-     * read once per service per batch so that a storm of 500 stops makes a handful of calls, not 500. The stop
-     * being handled is always included. On a read failure only the stops seen in this batch are counted.
+     * When the recent abnormal stops of the task's group (a service, or a family of standalone tasks) happened, from
+     * ECS's record of stopped tasks (kept about an hour), read once per group per batch so that a storm of 500 stops
+     * makes a handful of calls, not 500. The stop being handled is always included. On a read failure only the
+     * stops seen in this batch are counted.
      */
     public List<Instant> abnormalStops(TaskStopEvent event) {
         Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(event));
@@ -111,12 +129,18 @@ public final class EcsState {
             int page = 0;
             do {
                 String next = token;
-                var listed = ecs.listTasks(r -> r.cluster(event.clusterArn()).serviceName(event.groupName())
-                        .desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(next));
+                var listed = ecs.listTasks(r -> {
+                    r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(next);
+                    if (event.isServiceTask()) {
+                        r.serviceName(event.groupName());
+                    } else {
+                        r.family(event.groupName());
+                    }
+                });
                 if (!listed.taskArns().isEmpty()) {
                     for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())).tasks()) {
                         TaskStopEvent stopped = fromTask(task, event);
-                        if (stopped.stoppedAt() != null
+                        if (stopped.stoppedAt() != null && event.group().equals(stopped.group())
                                 && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
                             stops.put(stopped.taskArn(), stopped.stoppedAt());
                         }
@@ -125,7 +149,7 @@ public final class EcsState {
                 token = listed.nextToken();
             } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
         } catch (SdkException e) {
-            Log.warn("stopped tasks unreadable; counting only the stops of this batch", "service", event.group(), "error", e);
+            Log.warn("stopped tasks unreadable; counting only the stops of this batch", "group", event.group(), "error", e);
         }
         return stops;
     }

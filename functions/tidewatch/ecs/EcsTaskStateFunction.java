@@ -7,11 +7,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
@@ -41,8 +43,9 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
 
     EcsTaskStateFunction(Settings settings, AwsClients aws) {
         this.settings = EcsSettings.from(settings);
-        this.state = new EcsState(aws.ecs(), aws.logs());
-        this.restarter = new TaskRestarter(aws.ecs());
+        EcsClient ecs = aws.ecs();
+        this.state = new EcsState(ecs, aws.logs());
+        this.restarter = new TaskRestarter(ecs);
         this.notifier = Notifier.fromSettings(settings, aws);
     }
 
@@ -106,19 +109,21 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
 
     private Map<String, Object> handleBatch(List<JsonObject> records) {
         state.startBatch();
-        Set<String> seen = new HashSet<>();
+        Map<String, TaskStopEvent> events = new LinkedHashMap<>();
         List<Item> items = new ArrayList<>();
         for (JsonObject record : records) {
             String messageId = record.string("messageId");
             try {
-                items.add(handleEvent(messageId, TaskStopEvent.fromEventBridge(
-                        Json.parseObject(record.string("body"), "message " + messageId)), seen));
+                events.put(messageId, TaskStopEvent.fromEventBridge(Json.parseObject(record.string("body"), "message " + messageId)));
             } catch (InvalidInputException e) {
                 // Kept for redelivery, then the dead-letter queue, whose alarm tells people: never dropped silently.
                 Log.error("rejected an SQS message that is not an ECS task state change", "messageId", messageId, "error", e.getMessage());
                 items.add(new Item(messageId, Result.FAILED, null));
             }
         }
+        readStandaloneTags(events.values());
+        Set<String> seen = new HashSet<>();
+        events.forEach((messageId, event) -> items.add(handleEvent(messageId, event, seen)));
         int messages = notifyGrouped(items);
         Map<Result, Integer> counts = new LinkedHashMap<>();
         List<Object> failures = new ArrayList<>();
@@ -132,6 +137,26 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
         return Map.of("batchItemFailures", failures);
     }
 
+    /**
+     * Reads the tags of the batch's stopped standalone tasks up front, 100 tasks to a call, instead of one call per
+     * stop. A failure here is only logged: each task's own read then decides for its record.
+     */
+    private void readStandaloneTags(Collection<TaskStopEvent> events) {
+        Map<String, List<String>> byCluster = new LinkedHashMap<>();
+        for (TaskStopEvent event : events) {
+            if (event.isStopped() && !event.isServiceTask() && settings.watches(event.clusterArn())) {
+                byCluster.computeIfAbsent(event.clusterArn(), k -> new ArrayList<>()).add(event.taskArn());
+            }
+        }
+        byCluster.forEach((cluster, arns) -> {
+            try {
+                state.readTags(cluster, arns.stream().distinct().toList());
+            } catch (RuntimeException e) {
+                Log.warn("task tags not read ahead", "cluster", cluster, "tasks", arns.size(), "error", e);
+            }
+        });
+    }
+
     private Item handleEvent(String messageId, TaskStopEvent event, Set<String> seen) {
         if (!event.isStopped()) {
             Log.debug("ignored: task not stopped", "task", event.taskArn(), "lastStatus", event.lastStatus());
@@ -141,7 +166,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
             Log.debug("ignored: cluster not watched", "cluster", event.clusterArn());
             return new Item(messageId, Result.IGNORED, null);
         }
-        if (!seen.add(event.taskArn() + "#" + event.version())) {
+        if (!seen.add(event.taskArn())) { // a task stops once; a second STOPPED event of it is a duplicate
             Log.info("duplicate event ignored", "task", event.taskArn(), "version", event.version(), "eventId", event.eventId());
             return new Item(messageId, Result.DUPLICATE, null);
         }
@@ -157,11 +182,16 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
     private Item respond(String messageId, TaskStopEvent event) {
         TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
-        TaskStopDecision.Plan plan = event.isServiceTask()
-                ? TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal()
-                        ? settings.crashLoop().count(state.abnormalStops(event), event.stoppedAt()) : 0, settings.crashLoop())
-                : TaskStopDecision.forStandaloneTask(event, diagnosis, state.tags(event.clusterArn(), event.taskArn()),
-                        settings.restartsEnabled());
+        TaskStopDecision.Plan plan;
+        if (event.isServiceTask()) {
+            plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
+                    settings.crashLoop());
+        } else {
+            Map<String, String> tags = standaloneTags(event);
+            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, tags, settings.restartsEnabled(),
+                    TaskStopDecision.mayRestart(tags, settings.restartsEnabled()) ? crashCount(event) : CrashLoop.Count.NONE,
+                    settings.crashLoop());
+        }
 
         String action = plan.action();
         boolean retryLater = false;
@@ -175,8 +205,40 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
         Result result = retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
                 : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED;
         Notice notice = diagnosis.abnormal() || plan.tellPeople()
-                ? new Notice(event, diagnosis, facts, plan, action, TaskStopMessage.key(event, diagnosis)) : null;
+                ? new Notice(event, diagnosis, facts, plan, action, groupKey(event, diagnosis, plan, action)) : null;
         return new Item(messageId, result, notice);
+    }
+
+    /**
+     * Stops are grouped by service or family and cause; a restart's outcome splits a group further, so that a failed
+     * restart is never hidden behind a successful one of the same family.
+     */
+    private static String groupKey(TaskStopEvent event, Diagnosis diagnosis, TaskStopDecision.Plan plan, String action) {
+        String key = TaskStopMessage.key(event, diagnosis);
+        if (plan.restart() == null) {
+            return key;
+        }
+        return key + (action.startsWith("Restarted") ? "#restarted" : "#restart-failed");
+    }
+
+    private CrashLoop.Count crashCount(TaskStopEvent event) {
+        return settings.crashLoop().count(state.abnormalStops(event), event.stoppedAt());
+    }
+
+    /**
+     * The task's tags. With restarts off they only enrich the message, so a failed read degrades to "unknown"
+     * instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
+     */
+    private Map<String, String> standaloneTags(TaskStopEvent event) {
+        try {
+            return state.tags(event.clusterArn(), event.taskArn());
+        } catch (RuntimeException e) {
+            if (settings.restartsEnabled()) {
+                throw e;
+            }
+            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
+            return null;
+        }
     }
 
     /**
@@ -198,7 +260,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
             }
             Notice lead = group.stream().map(i -> i.notice)
                     .max(java.util.Comparator.comparing((Notice n) -> -n.plan().severity().ordinal())
-                            .thenComparingInt(n -> n.plan().crashCount())
+                            .thenComparingInt(n -> n.plan().crashCount().inARow())
                             .thenComparing(n -> n.event().stoppedAt(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
                     .orElseThrow();
             List<String> others = group.stream().map(i -> i.notice.event().taskId())

@@ -18,66 +18,75 @@ public final class TaskStopDecision {
      * @param action     what Tidewatch does, in words; for a restart, the policy and count that
      *                   {@link #restartResult} completes once RunTask has answered
      * @param restart    the RunTask to make, or null
-     * @param crashCount abnormal stops of the service in the crash-loop window (0 for standalone tasks)
+     * @param crashCount the service's or family's recent abnormal stops, where they were counted
      */
-    public record Plan(boolean tellPeople, Severity severity, String action, RestartRequest restart, int crashCount) {}
+    public record Plan(boolean tellPeople, Severity severity, String action, RestartRequest restart, CrashLoop.Count crashCount) {}
 
     private TaskStopDecision() {}
 
     /** Service tasks: ECS replaces them itself, so Tidewatch only tells people, louder when the service loops. */
-    public static Plan forServiceTask(Diagnosis diagnosis, int abnormalStopsInWindow, CrashLoop crashLoop) {
+    public static Plan forServiceTask(Diagnosis diagnosis, CrashLoop.Count count, CrashLoop crashLoop) {
         if (!diagnosis.abnormal()) {
-            return new Plan(false, Severity.INFO, "None: a normal stop.", null, 0);
+            return new Plan(false, Severity.INFO, "None: a normal stop.", null, CrashLoop.Count.NONE);
         }
-        boolean looping = crashLoop.isLooping(abnormalStopsInWindow);
+        boolean looping = crashLoop.isLooping(count);
         String action = "None: ECS starts a replacement for service tasks itself.";
         if (looping) {
-            action += " The service is crash-looping: " + abnormalStopsInWindow + " abnormal stops within "
-                    + crashLoop.window().toMinutes() + " minutes (threshold " + crashLoop.threshold() + ").";
+            action += " The service is crash-looping: " + loopWords(count, crashLoop) + ".";
         }
-        return new Plan(crashLoop.shouldNotify(abnormalStopsInWindow), looping ? Severity.CRITICAL : Severity.WARNING,
-                action, null, abnormalStopsInWindow);
+        return new Plan(crashLoop.shouldNotify(count), looping ? Severity.CRITICAL : Severity.WARNING, action, null, count);
+    }
+
+    private static String loopWords(CrashLoop.Count count, CrashLoop crashLoop) {
+        return count.inWindow() + " abnormal stops within " + crashLoop.window().toMinutes() + " minutes (threshold "
+                + crashLoop.threshold() + "), " + count.inARow() + " in a row";
     }
 
     /**
      * Standalone tasks: honour the restart policy in the task's tags ({@code tags} null when the task record is gone,
      * so the policy cannot be known and nothing is restarted).
      */
-    public static Plan forStandaloneTask(TaskStopEvent event, Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
+    public static Plan forStandaloneTask(TaskStopEvent event, Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled,
+                                         CrashLoop.Count count, CrashLoop crashLoop) {
         if (tags == null) {
             return new Plan(diagnosis.abnormal(), Severity.WARNING,
-                    "No restart: ECS no longer describes the task, so its restart policy is unknown.", null, 0);
+                    "No restart: ECS no longer describes the task, so its restart policy is unknown.", null, CrashLoop.Count.NONE);
         }
         RestartPolicy policy;
         try {
             policy = RestartPolicy.parse(tags.get(RestartPolicy.TAG));
         } catch (IllegalArgumentException e) {
-            return new Plan(true, Severity.WARNING, "No restart: " + e.getMessage() + ".", null, 0);
+            return new Plan(true, Severity.WARNING, "No restart: " + e.getMessage() + ".", null, CrashLoop.Count.NONE);
         }
         if (!policy.wantsRestart(diagnosis.cause())) {
             String why = policy.mode() == RestartPolicy.Mode.NO
                     ? "the task has no restart policy (tag " + RestartPolicy.TAG + ")"
                     : "restart policy " + policy + " does not restart after this stop";
-            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: " + why + ".", null, 0);
+            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: " + why + ".", null, CrashLoop.Count.NONE);
         }
         int restarts = RestartPolicy.parseCount(tags.get(RestartPolicy.COUNT_TAG));
         if (policy.exhausted(restarts)) {
             return new Plan(true, Severity.CRITICAL, "No restart: restart policy " + policy + " is exhausted after "
-                    + restarts + " restarts. Investigate, then start the task again by hand.", null, 0);
+                    + restarts + " restarts. Investigate, then start the task again by hand.", null, CrashLoop.Count.NONE);
+        }
+        if (crashLoop.isLooping(count)) {
+            return new Plan(true, Severity.CRITICAL, "No restart: the family is crash-looping, " + loopWords(count, crashLoop)
+                    + "; restarting would only repeat the failure. Fix the cause, then start the task again by hand.",
+                    null, count);
         }
         if (!restartsEnabled) {
             return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: restart policy " + policy
-                    + " asks for one, but restarts are disabled (ENABLE_TASK_RESTARTS=false).", null, 0);
+                    + " asks for one, but restarts are disabled (ENABLE_TASK_RESTARTS=false).", null, CrashLoop.Count.NONE);
         }
         List<String> securityGroups = splitList(tags.get(SECURITY_GROUPS_TAG));
         if (!event.subnetIds().isEmpty() && securityGroups.isEmpty()) {
             return new Plan(true, Severity.WARNING, "No restart: the task uses awsvpc networking and ECS does not "
-                    + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = sg-...,sg-...", null, 0);
+                    + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = sg-...,sg-...", null, CrashLoop.Count.NONE);
         }
         RestartRequest restart = restartRequest(event, tags, securityGroups, restarts + 1);
         String limit = policy.maxRestarts() == null ? "" : " of " + policy.maxRestarts();
         return new Plan(true, diagnosis.abnormal() ? Severity.WARNING : Severity.INFO,
-                "under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, 0);
+                "under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, count);
     }
 
     /** What a restart plan did, once RunTask answered: the started task's id, or why none started. */
@@ -111,15 +120,20 @@ public final class TaskStopDecision {
                 restartNumber);
     }
 
+    /** Whether a restart is possible at all, so that the shell reads the family's stopped tasks only then. */
+    public static boolean mayRestart(Map<String, String> tags, boolean restartsEnabled) {
+        return restartsEnabled && tags != null && tags.get(RestartPolicy.TAG) != null
+                && !"no".equalsIgnoreCase(tags.get(RestartPolicy.TAG).trim());
+    }
+
     /**
-     * ECS RunTask's idempotency token (at most 64 characters): derived from the task and the version of its state
-     * change, so a redelivered event, or the same change emitted twice under another event id, cannot start a
-     * second task.
+     * ECS RunTask's idempotency token (at most 64 characters), derived from the stopped task alone: a task stops
+     * once, so a redelivered event, the same event under another id, or a later STOPPED event of the same task
+     * (ECS raises detail.version for each change to the stopped task's record) cannot start a second task.
      */
     public static String clientToken(TaskStopEvent event) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((event.taskArn() + "#" + event.version()).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(event.taskArn().getBytes(StandardCharsets.UTF_8));
             return "tidewatch-" + HexFormat.of().formatHex(digest, 0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

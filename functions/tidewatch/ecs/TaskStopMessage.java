@@ -25,11 +25,11 @@ public final class TaskStopMessage {
     }
 
     /** @param otherTasks the other tasks of the same service and cause stopped in the same batch, for a storm */
-    public static Message build(TaskStopEvent event, Diagnosis diagnosis, Severity severity, String action, int crashCount,
+    public static Message build(TaskStopEvent event, Diagnosis diagnosis, Severity severity, String action, CrashLoop.Count crashCount,
                                 LogEvidence logs, List<String> otherTasks) {
         String subject = event.isServiceTask() ? "Service " + event.groupName() : "Task " + event.groupName();
-        String title = crashCount > 0 && severity == Severity.CRITICAL
-                ? subject + " is crash-looping in " + event.clusterName() + " (" + crashCount + " abnormal stops)"
+        String title = severity == Severity.CRITICAL && crashCount.inWindow() > 1
+                ? subject + " is crash-looping in " + event.clusterName() + " (" + crashCount.inWindow() + " abnormal stops)"
                 : subject + " in " + event.clusterName() + ": " + diagnosis.cause().plainWords();
 
         List<Message.Field> fields = new ArrayList<>();
@@ -42,8 +42,9 @@ public final class TaskStopMessage {
         fields.add(new Message.Field("Stop code", event.stopCode() == null ? "none" : event.stopCode()));
         fields.add(new Message.Field("Stopped reason", event.stoppedReason() == null ? "none" : event.stoppedReason()));
         fields.add(new Message.Field("Exit codes", exitCodes(event)));
-        if (crashCount > 0) {
-            fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount)));
+        if (crashCount.inWindow() > 0) {
+            fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount.inWindow())));
+            fields.add(new Message.Field("Abnormal stops in a row", Integer.toString(crashCount.inARow())));
         }
         if (!otherTasks.isEmpty()) {
             fields.add(new Message.Field("Stops of this kind in this batch", Integer.toString(otherTasks.size() + 1)));

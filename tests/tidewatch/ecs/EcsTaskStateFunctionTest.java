@@ -140,6 +140,44 @@ class EcsTaskStateFunctionTest {
         assertTrue(message.contains("KeyError: 'district'"));
     }
 
+    /** Two stops of the same family in one batch: the second task's record and events derive from the first. */
+    private static String secondNightlyReport(World world) {
+        String id = "6f7a8b9c0d1e42f3a4b5c6d7e8f9a0b1";
+        Map<String, Object> envelope = SampleEvents.variant("ecs-standalone-task-crashed.json",
+                d -> d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + id));
+        envelope.put("id", "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+        Map<String, Object> record = new LinkedHashMap<>(world.stoppedTasksForTests().get(0));
+        record.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + id);
+        world.addStoppedTask(record);
+        return Json.write(envelope);
+    }
+
+    @Test
+    void aFailedRestartIsNeverHiddenBehindASuccessfulOneOfTheSameFamily() throws Exception {
+        World world = World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.RunTask", "AccessDeniedException", 200);
+        String second = secondNightlyReport(world);
+        EcsTaskStateFunction function = function(world, "ENABLE_TASK_RESTARTS", "true");
+        invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json"), "m-2", second));
+
+        List<String> messages = sandbox.calls("sns", "Publish").stream().map(c -> (String) c.params().get("Message")).toList();
+        assertEquals(2, messages.size(), "one message for the failed restart, one for the successful one");
+        assertTrue(messages.stream().anyMatch(m -> m.contains("Restart failed (AccessDeniedException")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.contains("Restarted as task ")), messages.toString());
+        assertEquals(1, sandbox.calls("ecs", "DescribeTasks").stream()
+                .filter(c -> c.params().containsKey("include")).count(), "the batch's tags are read in one call");
+    }
+
+    @Test
+    void withRestartsOffAnUnreadableTagDoesNotHoldTheStopBack() throws Exception {
+        EcsTaskStateFunction function = function(
+                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.DescribeTasks", "AccessDeniedException"));
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
+        assertTrue(message.contains("restart policy is unknown"), message);
+        assertTrue(logs.text().contains("task tags unreadable; restarts are off"));
+    }
+
     @Test
     void restartsAreOffByDefault() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")));

@@ -29,25 +29,33 @@ class TaskStopDecisionTest {
         return tags;
     }
 
+    private static CrashLoop.Count count(int stops) {
+        return new CrashLoop.Count(stops, stops);
+    }
+
+    private TaskStopDecision.Plan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
+        return TaskStopDecision.forStandaloneTask(standalone, diagnosis, tags, restartsEnabled, count(1), LOOP);
+    }
+
     @Test
     void serviceTasksAreOnlyReportedAndLouderWhenLooping() {
-        assertFalse(TaskStopDecision.forServiceTask(new Diagnosis(StopCause.DEPLOYMENT, "", null), 0, LOOP).tellPeople());
-        TaskStopDecision.Plan first = TaskStopDecision.forServiceTask(CRASH, 1, LOOP);
+        assertFalse(TaskStopDecision.forServiceTask(new Diagnosis(StopCause.DEPLOYMENT, "", null), CrashLoop.Count.NONE, LOOP).tellPeople());
+        TaskStopDecision.Plan first = TaskStopDecision.forServiceTask(CRASH, count(1), LOOP);
         assertTrue(first.tellPeople());
         assertEquals(Severity.WARNING, first.severity());
         assertNull(first.restart());
-        assertFalse(TaskStopDecision.forServiceTask(CRASH, 2, LOOP).tellPeople());
-        TaskStopDecision.Plan looping = TaskStopDecision.forServiceTask(CRASH, 3, LOOP);
+        assertFalse(TaskStopDecision.forServiceTask(CRASH, count(2), LOOP).tellPeople());
+        TaskStopDecision.Plan looping = TaskStopDecision.forServiceTask(CRASH, count(3), LOOP);
         assertTrue(looping.tellPeople());
         assertEquals(Severity.CRITICAL, looping.severity());
-        assertTrue(looping.action().contains("3 abnormal stops within 15 minutes"));
-        assertFalse(TaskStopDecision.forServiceTask(CRASH, 5, LOOP).tellPeople());
-        assertTrue(TaskStopDecision.forServiceTask(CRASH, 6, LOOP).tellPeople());
+        assertTrue(looping.action().contains("3 abnormal stops within 15 minutes (threshold 3), 3 in a row"), looping.action());
+        assertFalse(TaskStopDecision.forServiceTask(CRASH, count(5), LOOP).tellPeople());
+        assertTrue(TaskStopDecision.forServiceTask(CRASH, count(6), LOOP).tellPeople());
     }
 
     @Test
     void onFailureRestartsWithTheSameTaskAndTheCountIncremented() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+        TaskStopDecision.Plan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "1", "team", "data", "aws:ecs:clusterName", "prod"), true);
         RestartRequest restart = plan.restart();
         assertEquals(Severity.WARNING, plan.severity());
@@ -80,21 +88,38 @@ class TaskStopDecisionTest {
         TaskStopEvent laterVersion = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> d.put("version", 6)));
         assertEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(redelivered));
         assertEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(sameChangeOtherEventId));
-        assertNotEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(laterVersion));
+        assertEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(laterVersion),
+                "a later STOPPED event of the same task must not start a second one");
+        TaskStopEvent otherTask = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json",
+                d -> d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0000000000000000000000000000beef")));
+        assertNotEquals(TaskStopDecision.clientToken(standalone), TaskStopDecision.clientToken(otherTask));
+    }
+
+    @Test
+    void aCrashLoopingFamilyIsNotRestartedAgain() {
+        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+                tags("tidewatch:restart", "on-failure"), true, count(3), LOOP);
+        assertNull(plan.restart());
+        assertEquals(Severity.CRITICAL, plan.severity());
+        assertTrue(plan.action().contains("crash-looping, 3 abnormal stops within 15 minutes"), plan.action());
+        assertTrue(TaskStopDecision.mayRestart(tags("tidewatch:restart", "on-failure"), true));
+        assertFalse(TaskStopDecision.mayRestart(tags("tidewatch:restart", "on-failure"), false));
+        assertFalse(TaskStopDecision.mayRestart(tags("tidewatch:restart", "no"), true));
+        assertFalse(TaskStopDecision.mayRestart(tags(), true));
     }
 
     @Test
     void noPolicyMeansNoRestart() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags(), true);
+        TaskStopDecision.Plan plan = standalone(CRASH, tags(), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("no restart policy"));
-        assertFalse(TaskStopDecision.forStandaloneTask(standalone, COMPLETED, tags(), true).tellPeople(), "a completed task is normal");
+        assertFalse(standalone(COMPLETED, tags(), true).tellPeople(), "a completed task is normal");
     }
 
     @Test
     void anExhaustedPolicyIsCritical() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+        TaskStopDecision.Plan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "3"), true);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -103,22 +128,22 @@ class TaskStopDecisionTest {
 
     @Test
     void restartsDisabledForTheFunctionMeansNoRestartAndSaysSo() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags("tidewatch:restart", "always"), false);
+        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "always"), false);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("ENABLE_TASK_RESTARTS=false"));
     }
 
     @Test
     void alwaysRestartsACompletedTaskQuietlyButNeverAUserStop() {
-        TaskStopDecision.Plan completed = TaskStopDecision.forStandaloneTask(standalone, COMPLETED, tags("tidewatch:restart", "always"), true);
+        TaskStopDecision.Plan completed = standalone(COMPLETED, tags("tidewatch:restart", "always"), true);
         assertEquals(Severity.INFO, completed.severity());
         assertEquals(1, completed.restart().restartNumber());
-        assertNull(TaskStopDecision.forStandaloneTask(standalone, USER_STOP, tags("tidewatch:restart", "always"), true).restart());
+        assertNull(standalone(USER_STOP, tags("tidewatch:restart", "always"), true).restart());
     }
 
     @Test
     void aBadPolicyTagIsReportedNotGuessed() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, tags("tidewatch:restart", "sometimes"), true);
+        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "sometimes"), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("must be no, on-failure"));
@@ -127,14 +152,14 @@ class TaskStopDecisionTest {
     @Test
     void awsvpcTasksNeedTheirSecurityGroupsTagged() {
         Map<String, String> noGroups = new LinkedHashMap<>(Map.of("tidewatch:restart", "on-failure"));
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, noGroups, true);
+        TaskStopDecision.Plan plan = standalone(CRASH, noGroups, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains(TaskStopDecision.SECURITY_GROUPS_TAG));
     }
 
     @Test
     void aTaskEcsNoLongerKnowsIsNotRestarted() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH, null, true);
+        TaskStopDecision.Plan plan = standalone(CRASH, null, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("restart policy is unknown"));
     }

@@ -73,6 +73,13 @@ public final class World {
         }
     }
 
+    /** The stopped tasks ECS remembers, as the world holds them. */
+    public List<Map<String, Object>> stoppedTasksForTests() {
+        synchronized (this) {
+            return List.copyOf(stoppedTasks);
+        }
+    }
+
     /** Adds a fault for a service ("slack") or one operation ("ecs.RunTask"); a list is consumed one call at a time. */
     public World fault(String target, Object... specs) {
         faults.put(target, new ArrayList<>(List.of(specs)));

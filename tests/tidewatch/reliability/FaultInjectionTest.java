@@ -174,7 +174,7 @@ class FaultInjectionTest {
         JsonObject output = invoke(function, sqsBatch("m-1", sample("ecs-standalone-task-crashed.json")));
 
         assertEquals(List.of(Map.of("itemIdentifier", "m-1")), output.array("batchItemFailures"));
-        assertEquals(1, sandbox.calls("ecs", "DescribeTasks").size());
+        assertEquals(2, sandbox.calls("ecs", "DescribeTasks").size(), "read ahead for the batch, then for its own record");
         assertTrue(sandbox.calls("ecs", "RunTask").isEmpty(), "the restart policy is unknown, so nothing is restarted");
         assertTrue(sandbox.calls("sns", "Publish").isEmpty() && sandbox.calls("slack", "post").isEmpty(),
                 "people hear of it on a later delivery, or from the dead-letter queue's alarm");
