@@ -17,6 +17,11 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  */
 public final class SlackChannel implements Channel {
     private static final int MAX_ERROR_BODY = 200;
+    /** How long Slack counts as down after it failed every attempt. */
+    static final Duration OUTAGE_MEMORY = Duration.ofMinutes(1);
+    private static final long NEVER = System.nanoTime() - Duration.ofDays(1).toNanos();
+
+    private volatile long gaveUpAt = NEVER;
 
     private final SlackWebhook webhook;
     private final SdkHttpClient http;
@@ -39,7 +44,10 @@ public final class SlackChannel implements Channel {
     public void deliver(Message message) throws DeliveryException, InterruptedException {
         byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);
         String lastFailure = "";
-        for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
+        // Right after Slack failed every attempt, one attempt per message: an outage must not spend a whole batch's
+        // time on retries while SNS carries the messages.
+        int attempts = System.nanoTime() - gaveUpAt < OUTAGE_MEMORY.toNanos() ? 1 : retryPolicy.maxAttempts();
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             SdkHttpFullRequest request = SdkHttpFullRequest.builder()
                     .uri(webhook.url())
                     .method(SdkHttpMethod.POST)
@@ -55,23 +63,30 @@ public final class SlackChannel implements Channel {
                 int status = response.httpResponse().statusCode();
                 String answer = readBounded(response);
                 if (status >= 200 && status < 300) {
+                    gaveUpAt = NEVER;
                     return;
                 }
                 lastFailure = "HTTP " + status + (answer.isEmpty() ? "" : " " + answer);
                 if (status != 429 && status < 500) {
+                    if (status == 403 || status == 404 || status == 410) {
+                        webhook.forget(); // revoked or rotated: read it again next time
+                    }
                     throw new DeliveryException("Slack rejected the message: " + lastFailure, false);
                 }
                 retryAfter = response.httpResponse().firstMatchingHeader("Retry-After")
                         .map(SlackChannel::seconds).orElse(null);
-            } catch (IOException e) {
-                // The exception text can quote the URL, which is a secret: keep only its type.
+            } catch (IOException | RuntimeException e) {
+                // The exception text can quote the URL, which is a secret: keep only its type. The HTTP client wraps
+                // some I/O failures in unchecked exceptions, which are retried the same way.
                 lastFailure = e.getClass().getSimpleName();
             }
-            if (attempt < retryPolicy.maxAttempts()) {
+            if (attempt < attempts) {
                 sleeper.sleep(retryPolicy.delayBeforeRetry(attempt, retryAfter));
             }
         }
-        throw new DeliveryException("Slack failed after " + retryPolicy.maxAttempts() + " attempts, last: " + lastFailure, true);
+        gaveUpAt = System.nanoTime();
+        throw new DeliveryException("Slack failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                + ", last: " + lastFailure, true);
     }
 
     private static String readBounded(HttpExecuteResponse response) throws IOException {

@@ -45,6 +45,11 @@ public final class SlackWebhook {
         return url;
     }
 
+    /** Drops the cached URL, after Slack said it is gone (403, 404, 410), so that a rotated secret is read again. */
+    public void forget() {
+        cached = null;
+    }
+
     private String fetch() throws DeliveryException {
         try {
             if (isParameter(reference)) {

@@ -90,6 +90,24 @@ class NotifierFaultTest {
     }
 
     @Test
+    void rightAfterSlackFailedEveryAttemptTheNextMessageGetsOneAttempt() {
+        Notifier notifier = notifier(World.empty().fault("slack", 503));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("first", null)));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("second", null)));
+        assertEquals(RetryPolicy.DEFAULT.maxAttempts() + 1, sandbox.calls("slack", "post").size(),
+                "an outage does not spend every message's time on retries");
+        assertTrue(logs.text().contains("Slack failed after 1 attempt, last: HTTP 503"), logs.text());
+    }
+
+    @Test
+    void aRevokedWebhookIsReadAgainForTheNextMessage() {
+        Notifier notifier = notifier(World.empty().fault("slack", 410, 200));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("first", null)));
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("second", null)));
+        assertEquals(2, sandbox.calls("ssm", "GetParameter").size(), "410 Gone: the cached URL is dropped");
+    }
+
+    @Test
     void slack4xxIsFinalAndNotRetried() {
         Notifier notifier = notifier(World.empty().fault("slack", 404));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
