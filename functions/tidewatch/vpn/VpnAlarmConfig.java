@@ -10,7 +10,8 @@ import tidewatch.log.EmbeddedMetrics;
 /**
  * The VPN alarm function's settings.
  *
- * @param vpnConnectionIds          the VPN connections Tidewatch looks after; empty means any VPN an alarm names
+ * @param vpnConnectionIds          the VPN connections Tidewatch may act on (keepalive burst, tunnel replacement,
+ *                                  the scheduled tunnel check); empty means none: alarms are then only notified
  * @param keepaliveFunctionName     function name or alias ARN of the keepalive; null when not set, which the
  *                                  notification then reports instead of failing every alarm at init
  * @param tunnelReplacementEnabled  off by default: replacing a tunnel briefly drops it, so it is an explicit choice
@@ -55,8 +56,8 @@ public record VpnAlarmConfig(
                 settings.optional("METRICS_NAMESPACE", DEFAULT_NAMESPACE));
     }
 
-    /** Whether the list names this VPN, or is empty and so accepts any. */
+    /** Whether the list names this VPN. An empty list manages none, so no VPN is ever acted on by default. */
     public boolean manages(String vpnId) {
-        return vpnConnectionIds.isEmpty() || vpnConnectionIds.contains(vpnId);
+        return vpnConnectionIds.contains(vpnId);
     }
 }

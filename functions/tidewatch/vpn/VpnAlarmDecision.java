@@ -6,10 +6,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
@@ -26,18 +28,24 @@ public final class VpnAlarmDecision {
 
     static final String TITLE_DOWN = "VPN down: the datacenter is unreachable";
     static final String TITLE_DEGRADED = "VPN degraded: traffic still flows over tunnel ";
+    static final String TITLE_UNREACHABLE = "Datacenter unreachable although the VPN tunnels are UP";
     static final String TITLE_UNRECOGNISED = "Unrecognised alarm";
+    static final String NO_VPNS_LISTED = "VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action";
 
     private VpnAlarmDecision() {}
 
     /** Which VPN connections an alarm is about, as far as the event and the settings tell. */
     sealed interface Scope {
-        record Vpns(List<String> vpnIds) implements Scope {}
+        /**
+         * VPN connections to read and judge. {@code listed} is false when VPN_CONNECTION_IDS is empty: the tunnels
+         * the alarm names are read (harmless, and people learn what they say) but nothing is acted on.
+         */
+        record Vpns(List<String> vpnIds, boolean listed) implements Scope {}
 
         /** A TunnelState alarm for a VPN that VPN_CONNECTION_IDS does not list. */
         record Unmanaged(String vpnId, List<String> configured) implements Scope {}
 
-        /** A VPN alarm that names no VPN, with no configured list to fall back on. */
+        /** A VPN or keepalive alarm that names no VPN, with no configured list to fall back on. */
         record VpnUnknown(String why) implements Scope {}
 
         record Other() implements Scope {}
@@ -45,20 +53,29 @@ public final class VpnAlarmDecision {
 
     static Scope scope(AlarmEvent event, VpnAlarmConfig config) {
         boolean tunnelAlarm = VPN_NAMESPACE.equals(event.namespace()) && TUNNEL_STATE.equals(event.metricName());
-        boolean keepaliveAlarm = config.metricsNamespace().equals(event.namespace())
-                && KEEPALIVE_METRICS.contains(event.metricName());
         String vpnId = event.dimension(VPN_ID_DIMENSION);
         if (tunnelAlarm && vpnId != null) {
-            return config.manages(vpnId) ? new Scope.Vpns(List.of(vpnId))
+            if (config.vpnConnectionIds().isEmpty()) {
+                return new Scope.Vpns(List.of(vpnId), false);
+            }
+            return config.manages(vpnId) ? new Scope.Vpns(List.of(vpnId), true)
                     : new Scope.Unmanaged(vpnId, config.vpnConnectionIds());
         }
-        if (tunnelAlarm || keepaliveAlarm) {
+        if (tunnelAlarm || isKeepaliveAlarm(event, config)) {
             // The keepalive's metrics, and TunnelState summed over all VPNs, name no VPN: the settings do.
             return config.vpnConnectionIds().isEmpty()
-                    ? new Scope.VpnUnknown("the alarm names no VPN connection and VPN_CONNECTION_IDS is empty")
-                    : new Scope.Vpns(config.vpnConnectionIds());
+                    ? new Scope.VpnUnknown(NO_VPNS_LISTED + " (and the alarm names no VPN connection to read)")
+                    : new Scope.Vpns(config.vpnConnectionIds(), true);
         }
         return new Scope.Other();
+    }
+
+    /**
+     * An alarm on the keepalive's reachability metrics: no datacenter target answered the probes (or the keepalive
+     * did not report), whatever the tunnels say.
+     */
+    static boolean isKeepaliveAlarm(AlarmEvent event, VpnAlarmConfig config) {
+        return config.metricsNamespace().equals(event.namespace()) && KEEPALIVE_METRICS.contains(event.metricName());
     }
 
     /** The VPN connections to read before deciding; empty when the decision needs no AWS state. */
@@ -77,7 +94,7 @@ public final class VpnAlarmDecision {
         }
         Scope scope = scope(event, config);
         if (scope instanceof Scope.Vpns vpns) {
-            return vpnPlan(event, config, vpns.vpnIds(), telemetry, now);
+            return vpnPlan(event, config, vpns, telemetry, now);
         }
         if (scope instanceof Scope.Unmanaged unmanaged) {
             return genericPlan(event, List.of(new Message.Field("VPN", unmanaged.vpnId())),
@@ -103,6 +120,9 @@ public final class VpnAlarmDecision {
     public static Plan tunnelCheck(VpnAlarmConfig config, Map<String, VpnTelemetry> telemetry, Instant now) {
         if (!config.tunnelReplacementEnabled()) {
             return new Plan.Skip("tunnel check", "tunnel replacement is off (ENABLE_TUNNEL_REPLACEMENT=false)");
+        }
+        if (config.vpnConnectionIds().isEmpty()) {
+            return new Plan.Skip("tunnel check", NO_VPNS_LISTED);
         }
         List<Response> replacements = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
@@ -175,11 +195,20 @@ public final class VpnAlarmDecision {
         }
     }
 
-    /** The ALARM verdict for one VPN connection. */
-    private record Verdict(Severity severity, String title, String summary) {}
+    /**
+     * The ALARM verdict for one VPN connection. {@code advice} is what to check, shared by every VPN with the same
+     * verdict, so the message lists it once after the VPNs; null when the summary says it all.
+     */
+    private record Verdict(Severity severity, String title, String summary, String advice) {
+        Verdict(Severity severity, String title, String summary) {
+            this(severity, title, summary, null);
+        }
+    }
 
-    private static Plan vpnPlan(AlarmEvent event, VpnAlarmConfig config, List<String> vpnIds,
+    private static Plan vpnPlan(AlarmEvent event, VpnAlarmConfig config, Scope.Vpns scope,
                                 Map<String, VpnTelemetry> telemetry, Instant now) {
+        List<String> vpnIds = scope.vpnIds();
+        boolean keepaliveAlarm = isKeepaliveAlarm(event, config);
         List<Assessment> assessments = vpnIds.stream().map(id -> {
             VpnTelemetry read = telemetry.getOrDefault(id, new VpnTelemetry.Unavailable(id, "not read"));
             return new Assessment(read, TunnelHealth.of(read));
@@ -200,13 +229,17 @@ public final class VpnAlarmDecision {
 
         return switch (event.newState()) {
             case ALARM -> {
-                List<Verdict> verdicts = assessments.stream().map(a -> verdict(a, now)).toList();
+                List<Verdict> verdicts = assessments.stream().map(a -> verdict(a, keepaliveAlarm, event, now)).toList();
                 Verdict worst = verdicts.stream().min(Comparator.comparingInt(v -> v.severity().ordinal())).orElseThrow();
                 String title = worst.title() + (assessments.size() > 1
                         ? " (" + assessments.get(verdicts.indexOf(worst)).vpnId() + ")" : "");
-                String summary = verdicts.stream().map(Verdict::summary).collect(Collectors.joining("\n\n"));
-                yield new Plan.Notify(title, worst.severity(), summary, facts, context, links, null, key,
-                        responses(assessments, config, now));
+                String summary = Stream.concat(verdicts.stream().map(Verdict::summary),
+                                verdicts.stream().map(Verdict::advice).filter(Objects::nonNull).distinct())
+                        .collect(Collectors.joining("\n\n"));
+                // With no VPN listed, the tunnels are only read: no burst, no replacement, whatever they say.
+                List<Response> responses = scope.listed() ? responses(assessments, keepaliveAlarm, config, now)
+                        : List.of(new Response.NotRun("none: " + NO_VPNS_LISTED));
+                yield new Plan.Notify(title, worst.severity(), summary, facts, context, links, null, key, responses);
             }
             case OK -> new Plan.Notify("VPN alarm resolved: " + event.alarmName(), Severity.RESOLVED,
                     "The alarm is OK again; it lasted " + lasted(event) + ". Tunnels now: "
@@ -221,7 +254,7 @@ public final class VpnAlarmDecision {
         };
     }
 
-    private static Verdict verdict(Assessment assessment, Instant now) {
+    private static Verdict verdict(Assessment assessment, boolean keepaliveAlarm, AlarmEvent event, Instant now) {
         String vpnId = assessment.vpnId();
         TunnelHealth health = assessment.health();
         if (health instanceof TunnelHealth.AllDown down) {
@@ -235,6 +268,13 @@ public final class VpnAlarmDecision {
                             .collect(Collectors.joining(" and tunnel "))
                             + ". Traffic still flows over tunnel " + ips(degraded.up())
                             + ", without redundancy until the other tunnel recovers.");
+        }
+        if (health instanceof TunnelHealth.AllUp up && keepaliveAlarm) {
+            // The keepalive's alarm is not about the tunnels: it says nothing in the datacenter answered.
+            return new Verdict(Severity.CRITICAL, TITLE_UNREACHABLE,
+                    "EC2 reports every tunnel of " + vpnId + " UP (" + ips(up.up()) + "), yet no datacenter target "
+                            + "answered the keepalive: the tunnels are not what cuts the datacenter off.",
+                    unreachableAdvice(event));
         }
         if (health instanceof TunnelHealth.AllUp up) {
             return new Verdict(Severity.INFO,
@@ -267,10 +307,38 @@ public final class VpnAlarmDecision {
                 + "alarm clears.";
     }
 
-    private static List<Response> responses(List<Assessment> assessments, VpnAlarmConfig config, Instant now) {
+    /**
+     * What to check when the keepalive reaches nothing while the tunnels are UP. The alarm fires on missing data too
+     * (the template treats it as breaching), and CloudWatch's reason then says no data points were received.
+     */
+    private static String unreachableAdvice(AlarmEvent event) {
+        boolean noData = event.reason() != null
+                && event.reason().toLowerCase(Locale.ROOT).contains("no datapoints were received");
+        return "For the applications in the VPC the datacenter is as unreachable as with the VPN down: no datacenter "
+                + "target answered the keepalive's probes for the alarm's whole evaluation period (15 minutes with "
+                + "the template's alarm), or the keepalive did not report at all.\n"
+                + (noData ? "CloudWatch received no keepalive data (the alarm's reason says so): the keepalive is "
+                        + "probably not running, so start with step 1.\n" : "")
+                + "Check, in this order:\n"
+                + "1. The keepalive's own log (log group /aws/lambda/<stack>-vpn-keepalive) and its ReachableTargets "
+                + "and UnreachableTargets metrics: which targets time out or find no route. An alarm on missing data "
+                + "means the keepalive is not running or not reporting (its schedule, errors, throttles, the "
+                + "failed-invocations queue).\n"
+                + "2. The routes to the datacenter CIDR: the route tables of the private subnets (through the "
+                + "virtual private gateway, or route propagation) and the routes each tunnel accepts (BGP, in the "
+                + "tunnel facts below).\n"
+                + "3. The security group of the keepalive (and of the applications): outbound to the datacenter CIDR.\n"
+                + "4. The datacenter hosts themselves, and the datacenter firewall: it must let the VPC's addresses in.\n"
+                + "The keepalive burst, when it runs, produces fresh data at once; Tidewatch sends a resolved message "
+                + "when the alarm clears.";
+    }
+
+    private static List<Response> responses(List<Assessment> assessments, boolean keepaliveAlarm,
+                                            VpnAlarmConfig config, Instant now) {
         List<Response> responses = new ArrayList<>();
         boolean allUp = assessments.stream().allMatch(a -> a.health() instanceof TunnelHealth.AllUp);
-        if (allUp) {
+        // A stale tunnel alarm needs no traffic; the keepalive's alarm does: the burst gives its metric fresh data.
+        if (allUp && !keepaliveAlarm) {
             responses.add(new Response.NotRun("keepalive burst: not needed, every tunnel is UP"));
         } else if (!config.keepaliveBurstEnabled()) {
             responses.add(new Response.NotRun("keepalive burst: off (ENABLE_KEEPALIVE_BURST=false)"));
@@ -310,6 +378,9 @@ public final class VpnAlarmDecision {
      */
     static Response replacement(VpnConnectionStatus status, TunnelTelemetry tunnel, VpnAlarmConfig config, Instant now) {
         String prefix = "tunnel " + tunnel.outsideIp() + " replacement: skipped, ";
+        if (!config.manages(status.vpnId())) {
+            return new Response.NotRun(prefix + status.vpnId() + " is not in VPN_CONNECTION_IDS");
+        }
         if (!VpnConnectionStatus.AVAILABLE.equals(status.state())) {
             return new Response.NotRun(prefix + "the connection is " + status.state());
         }

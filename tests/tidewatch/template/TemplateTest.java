@@ -308,6 +308,23 @@ class TemplateTest {
     }
 
     @Test
+    void theAlarmFunctionRunsOneInvocationAtATimeSoItsCooldownHolds() {
+        // The replacement cooldown is read, then written, then acted on: two invocations at once (the tunnel
+        // re-check and an alarm, or a duplicate delivery) could both pass the check and both replace.
+        assertEquals(1, properties(VPN).get("ReservedConcurrentExecutions"));
+        assertNotNull(properties(VPN).get("EventInvokeConfig"), "throttled asynchronous invocations wait in Lambda's queue");
+    }
+
+    @Test
+    void theReplacementCooldownIsDescribedPerTunnelAsItIsKept() {
+        // The cooldown tag is tidewatch:replaced:<tunnel outside IP>: each tunnel has a cooldown of its own.
+        String description = (String) map(TPL.parameters().get("TunnelReplacementCooldown"), "TunnelReplacementCooldown")
+                .get("Description");
+        assertTrue(description.contains("same tunnel"), description);
+        assertFalse(description.contains("connection's tunnels"), description);
+    }
+
+    @Test
     void theTunnelReCheckRunsOnlyWhileTunnelReplacementIsOn() {
         Map<String, Object> check = map(events(VPN).get("TunnelCheck"), "tunnel check event");
         assertEquals("Schedule", check.get("Type"));

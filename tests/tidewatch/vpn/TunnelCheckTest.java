@@ -68,6 +68,15 @@ class TunnelCheckTest {
     }
 
     @Test
+    void withAnEmptyVpnListNothingIsCheckedAndTheReasonSaysWhy() {
+        VpnAlarmConfig empty = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true");
+
+        assertEquals(List.of(), VpnAlarmDecision.vpnsToCheck(empty));
+        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(empty, telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
+        assertEquals("VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action", plan.reason());
+    }
+
+    @Test
     void aTunnelDownPastTheThresholdWhileTheOtherIsUpIsReplaced() {
         Plan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(REPLACING,
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));

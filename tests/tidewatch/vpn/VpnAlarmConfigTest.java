@@ -24,7 +24,7 @@ class VpnAlarmConfigTest {
         assertEquals(Duration.ofMinutes(30), config.tunnelDownThreshold());
         assertEquals(Duration.ofHours(6), config.tunnelReplacementCooldown());
         assertEquals("Tidewatch", config.metricsNamespace());
-        assertTrue(config.manages("vpn-0123456789abcdef0"), "an empty list manages any VPN");
+        assertFalse(config.manages("vpn-0123456789abcdef0"), "an empty list manages no VPN: nothing is acted on");
     }
 
     @Test

@@ -120,6 +120,67 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
+    void aKeepaliveAlarmWithEveryTunnelUpIsTheDatacenterUnreachableNotAStaleAlarm() {
+        AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
+        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
+                telemetry(up(TUNNEL_A, Duration.ofMinutes(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+
+        assertEquals(Severity.CRITICAL, plan.severity(), "unreachable from the VPC is as bad as VPN down for the apps");
+        assertEquals("Datacenter unreachable although the VPN tunnels are UP", plan.title());
+        String summary = plan.summary();
+        assertTrue(summary.contains("every tunnel of " + VPN + " UP (" + TUNNEL_A + " and " + TUNNEL_B + ")"), summary);
+        for (String check : List.of("keepalive's own log", "ReachableTargets", "UnreachableTargets", "routes",
+                "datacenter CIDR", "security group", "datacenter hosts", "firewall", "missing data", "not running")) {
+            assertTrue(summary.contains(check), check + " in: " + summary);
+        }
+        assertFalse(summary.contains("stale"), summary);
+        // The burst still runs: it gives the keepalive's metric fresh data at once.
+        assertEquals(List.of(new Response.KeepaliveBurst("tidewatch-keepalive", 3)),
+                responses(plan, Response.KeepaliveBurst.class));
+        assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
+        assertFalse(notRun(plan).contains("not needed"), notRun(plan));
+        assertEquals("keepalive burst of 3 rounds requested", field(sent(plan), "Automatic response"));
+    }
+
+    @Test
+    void theUnreachableTargetsMetricIsAKeepaliveAlarmToo() {
+        AlarmEvent unreachable = VpnFixtures.alarmEvent("Tidewatch", "UnreachableTargets", Map.of(),
+                AlarmState.OK, AlarmState.ALARM);
+        Plan.Notify plan = notify(VpnAlarmDecision.decide(unreachable, usualConfig(),
+                telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+
+        assertEquals(Severity.CRITICAL, plan.severity());
+        assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size());
+    }
+
+    @Test
+    void aKeepaliveAlarmOnMissingDataSaysTheKeepaliveReportedNothing() {
+        AlarmEvent base = VpnFixtures.alarmEvent("Tidewatch", "ReachableTargets", Map.of(), AlarmState.OK, AlarmState.ALARM);
+        AlarmEvent missing = new AlarmEvent(base.alarmName(), base.alarmArn(), base.region(), base.accountId(),
+                base.newState(), base.oldState(), "Threshold Crossed: no datapoints were received for 3 periods and 3 "
+                + "missing datapoints were treated as [Breaching].", base.stateChangeTime(), base.previousStateTime(),
+                base.namespace(), base.metricName(), base.dimensions(), base.description(), base.alarmRule());
+        Plan.Notify withData = notify(VpnAlarmDecision.decide(base, usualConfig(),
+                telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+        Plan.Notify withoutData = notify(VpnAlarmDecision.decide(missing, usualConfig(),
+                telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+
+        assertEquals(Severity.CRITICAL, withoutData.severity());
+        assertTrue(withoutData.summary().contains("CloudWatch received no keepalive data"), withoutData.summary());
+        assertFalse(withData.summary().contains("CloudWatch received no keepalive data"), withData.summary());
+    }
+
+    @Test
+    void theOkOfAKeepaliveAlarmIsResolved() {
+        AlarmEvent ok = VpnFixtures.alarmEvent("Tidewatch", "ReachableTargets", Map.of(), AlarmState.ALARM, AlarmState.OK);
+        Plan.Notify plan = notify(VpnAlarmDecision.decide(ok, usualConfig(),
+                telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+
+        assertEquals(Severity.RESOLVED, plan.severity());
+        assertTrue(plan.responses().isEmpty());
+    }
+
+    @Test
     void bothTunnelsUpMakesTheAlarmStale() {
         Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
@@ -350,10 +411,35 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
-    void anEmptyListAcceptsAnyVpnTheAlarmNames() {
-        AlarmEvent event = VpnFixtures.alarmEvent("AWS/VPN", "TunnelState", Map.of("VpnId", "vpn-0fffffffffffffff0"),
-                AlarmState.OK, AlarmState.ALARM);
-        assertEquals(List.of("vpn-0fffffffffffffff0"), VpnAlarmDecision.vpnsToRead(event, VpnFixtures.config()));
+    void anEmptyListReadsTheVpnTheAlarmNamesButTakesNoAutomaticAction() {
+        AlarmEvent event = tunnelAlarm(AlarmState.OK, AlarmState.ALARM);
+        VpnAlarmConfig config = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
+                "ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1m");
+        assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToRead(event, config), "reading the tunnels is harmless");
+
+        Plan.Notify plan = notify(VpnAlarmDecision.decide(event, config,
+                telemetry(down(TUNNEL_A, Duration.ofHours(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+
+        assertEquals(Severity.WARNING, plan.severity());
+        assertEquals("VPN degraded: traffic still flows over tunnel " + TUNNEL_B, plan.title());
+        assertEquals(List.of(new Response.NotRun("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action")),
+                plan.responses());
+        assertEquals("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action",
+                field(sent(plan), "Automatic response"));
+    }
+
+    @Test
+    void replacementNeverTouchesAVpnThatIsNotListed() {
+        VpnConnectionStatus status = new VpnConnectionStatus(VPN, "available",
+                List.of(down(TUNNEL_A, Duration.ofHours(5)), up(TUNNEL_B, Duration.ofDays(1))), Map.of());
+        VpnAlarmConfig empty = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmConfig other = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true",
+                "VPN_CONNECTION_IDS", "vpn-0fffffffffffffff0");
+
+        assertInstanceOf(Response.NotRun.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0), empty, NOW));
+        assertInstanceOf(Response.NotRun.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0), other, NOW));
+        assertInstanceOf(Response.ReplaceTunnel.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0),
+                usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"), NOW));
     }
 
     @Test
@@ -377,7 +463,7 @@ class VpnAlarmDecisionTest {
         assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(keepalive, config));
         Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, config, Map.of(), NOW));
         assertEquals(Severity.WARNING, plan.severity());
-        assertTrue(notRun(plan).contains("VPN_CONNECTION_IDS is empty"), notRun(plan));
+        assertTrue(notRun(plan).contains("VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action"), notRun(plan));
     }
 
     @Test
@@ -392,8 +478,11 @@ class VpnAlarmDecisionTest {
 
         Plan.Notify plan = notify(VpnAlarmDecision.decide(alarm("keepalive-alarm-lambda-action.json"), config, read, NOW));
 
-        assertEquals(Severity.WARNING, plan.severity());
-        assertEquals("VPN degraded: traffic still flows over tunnel 198.51.100.2 (" + other + ")", plan.title());
+        // No datacenter host answered although every tunnel of the first VPN is UP: that is the worst.
+        assertEquals(Severity.CRITICAL, plan.severity());
+        assertEquals("Datacenter unreachable although the VPN tunnels are UP (" + VPN + ")", plan.title());
+        assertTrue(plan.summary().contains("tunnel 198.51.100.1 is DOWN"), "each VPN is described: " + plan.summary());
+        assertEquals(1, plan.summary().split("Check, in this order").length - 1, "the checks are listed once: " + plan.summary());
         assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size(), "one burst for all VPNs");
         assertEquals(List.of("198.51.100.1"),
                 responses(plan, Response.ReplaceTunnel.class).stream().map(Response.ReplaceTunnel::outsideIp).toList());

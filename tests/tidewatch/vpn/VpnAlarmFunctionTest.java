@@ -415,6 +415,51 @@ class VpnAlarmFunctionTest {
         assertEquals("vpn/" + VPN + "/tidewatch-keepalive-no-reachable-targets", channel.messages().get(0).key());
     }
 
+    @Test
+    void aKeepaliveAlarmWithBothTunnelsUpIsCriticalAndStillBursts() throws IOException {
+        World world = World.empty().addVpnConnection(
+                vpnConnection("UP", "2024-05-01T09:31:00Z", "UP", "2024-04-29T14:03:10Z"));
+
+        JsonObject output = invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
+                event("keepalive-alarm-lambda-action.json"));
+
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations(), "the burst gives fresh data");
+        assertEquals(Map.of("burst", 3), only("lambda", "Invoke").get("Payload"));
+        Message message = channel.messages().get(0);
+        assertEquals(Severity.CRITICAL, message.severity());
+        assertEquals("Datacenter unreachable although the VPN tunnels are UP", message.title());
+        assertEquals("keepalive burst of 3 rounds requested", field(message, "Automatic response"));
+        assertEquals("critical", output.objects("results").get(0).string("severity"));
+    }
+
+    @Test
+    void aTunnelAlarmWithBothTunnelsUpIsStaleAndSendsNoBurst() throws IOException {
+        World world = World.empty().addVpnConnection(
+                vpnConnection("UP", "2024-05-01T09:31:00Z", "UP", "2024-04-29T14:03:10Z"));
+
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+
+        assertEquals(List.of("DescribeVpnConnections"), operations());
+        assertEquals(Severity.INFO, channel.messages().get(0).severity());
+    }
+
+    @Test
+    void anEmptyVpnListNotifiesWithTheTunnelsButActsOnNothing() throws IOException {
+        VpnAlarmConfig empty = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
+                "ENABLE_TUNNEL_REPLACEMENT", "true");
+
+        JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), empty), event("vpn-alarm-sns.json"));
+
+        assertEquals(List.of("DescribeVpnConnections"), operations(), "no burst, no tag, no replacement");
+        Message message = channel.messages().get(0);
+        assertEquals(Severity.WARNING, message.severity());
+        assertEquals("VPN degraded: traffic still flows over tunnel " + TUNNEL_B, message.title());
+        assertEquals("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action",
+                field(message, "Automatic response"));
+        assertEquals(List.of("none"), output.objects("results").get(0).objects("actions").stream()
+                .map(a -> a.string("action")).toList());
+    }
+
     // ---- the scheduled tunnel check -----------------------------------------------------------------------------
 
     @Test
