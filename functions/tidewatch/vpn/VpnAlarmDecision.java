@@ -29,6 +29,7 @@ public final class VpnAlarmDecision {
     static final String TITLE_DOWN = "VPN down: the datacenter is unreachable";
     static final String TITLE_DEGRADED = "VPN degraded: traffic still flows over tunnel ";
     static final String TITLE_UNREACHABLE = "Datacenter unreachable although the VPN tunnels are UP";
+    static final String TITLE_UNREACHABLE_DEGRADED = "Datacenter unreachable although tunnel ";
     static final String TITLE_UNRECOGNISED = "Unrecognised alarm";
     static final String NO_VPNS_LISTED = "VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action";
 
@@ -261,12 +262,18 @@ public final class VpnAlarmDecision {
             return new Verdict(Severity.CRITICAL, TITLE_DOWN, runbook(vpnId, down.down(), now));
         }
         if (health instanceof TunnelHealth.Degraded degraded) {
+            String tunnels = "On " + vpnId + ", tunnel " + degraded.down().stream()
+                    .map(t -> t.outsideIp() + " is " + t.status() + " since " + Elapsed.since(t.lastStatusChange(), now))
+                    .collect(Collectors.joining(" and tunnel "));
+            if (keepaliveAlarm) {
+                // Traffic could still flow over the UP tunnel, yet nothing in the datacenter answered.
+                return new Verdict(Severity.CRITICAL, TITLE_UNREACHABLE_DEGRADED + ips(degraded.up()) + " is UP",
+                        tunnels + ". Tunnel " + ips(degraded.up()) + " is UP, yet no datacenter target answered the keepalive.",
+                        unreachableAdvice(event));
+            }
             return new Verdict(Severity.WARNING,
                     TITLE_DEGRADED + ips(degraded.up()),
-                    "On " + vpnId + ", tunnel " + degraded.down().stream()
-                            .map(t -> t.outsideIp() + " is " + t.status() + " since " + Elapsed.since(t.lastStatusChange(), now))
-                            .collect(Collectors.joining(" and tunnel "))
-                            + ". Traffic still flows over tunnel " + ips(degraded.up())
+                    tunnels + ". Traffic still flows over tunnel " + ips(degraded.up())
                             + ", without redundancy until the other tunnel recovers.");
         }
         if (health instanceof TunnelHealth.AllUp up && keepaliveAlarm) {
@@ -283,6 +290,11 @@ public final class VpnAlarmDecision {
                             + "): the alarm is stale or the tunnels are flapping. Watch for repeats.");
         }
         String why = ((TunnelHealth.Unknown) health).why();
+        if (keepaliveAlarm) {
+            return new Verdict(Severity.CRITICAL, "Datacenter unreachable (tunnel state of " + vpnId + " unknown)",
+                    "No datacenter target answered the keepalive, and the tunnels of " + vpnId + " could not be judged ("
+                            + why + "): check the VPN console.", unreachableAdvice(event));
+        }
         return new Verdict(Severity.WARNING, "VPN alarm: tunnel state of " + vpnId + " unknown",
                 "The tunnels of " + vpnId + " could not be judged (" + why
                         + "), so this rests on the alarm alone: check the VPN console.");

@@ -143,6 +143,21 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
+    void aKeepaliveAlarmWithOneTunnelUpIsStillTheDatacenterUnreachable() {
+        AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
+        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
+                telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
+        assertEquals(Severity.CRITICAL, plan.severity(), "traffic could flow over the UP tunnel, yet nothing answered");
+        assertEquals("Datacenter unreachable although tunnel " + TUNNEL_B + " is UP", plan.title());
+        assertTrue(plan.summary().contains("security group"), plan.summary());
+        assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size());
+        Plan.Notify unknown = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
+                Map.of(VPN, new VpnTelemetry.Unavailable(VPN, "AccessDenied")), NOW));
+        assertEquals(Severity.CRITICAL, unknown.severity());
+        assertTrue(unknown.title().startsWith("Datacenter unreachable"), unknown.title());
+    }
+
+    @Test
     void theUnreachableTargetsMetricIsAKeepaliveAlarmToo() {
         AlarmEvent unreachable = VpnFixtures.alarmEvent("Tidewatch", "UnreachableTargets", Map.of(),
                 AlarmState.OK, AlarmState.ALARM);
