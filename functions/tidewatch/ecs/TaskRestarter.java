@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.json.InvalidInputException;
+import tidewatch.aws.AwsFailure;
 import tidewatch.json.JsonObject;
 
 /** Makes the RunTask of a {@link RestartRequest} and reports what happened. */
@@ -49,7 +50,7 @@ public final class TaskRestarter {
             String reasons = response.failures().stream().map(f -> f.reason() + (f.detail() == null ? "" : " " + f.detail())).toList().toString();
             return new Outcome(null, "ECS started no task: " + reasons, true);
         } catch (SdkException e) {
-            return new Outcome(null, e.getClass().getSimpleName() + ": " + e.getMessage(), isTransient(e));
+            return new Outcome(null, AwsFailure.describe(e), isTransient(e));
         }
     }
 

@@ -1,11 +1,11 @@
 package tidewatch.ecs;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import tidewatch.aws.ConsoleLinks;
+import tidewatch.aws.RegionNames;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
@@ -60,15 +60,14 @@ public final class TaskStopMessage {
         String region = region(event);
         List<Message.Link> links = new ArrayList<>();
         if (region != null) {
-            links.add(new Message.Link("Task in the ECS console", "https://" + region + ".console.aws.amazon.com/ecs/v2/clusters/"
-                    + url(event.clusterName()) + "/tasks/" + url(event.taskId()) + "/configuration?region=" + region));
+            links.add(new Message.Link("Task in the ECS console", ConsoleLinks.ecsTask(region, event.clusterName(), event.taskId())));
         }
         Message.Evidence evidence = null;
         if (logs != null) {
-            String logRegion = logs.region() == null ? region : logs.region();
+            // The task definition's awslogs-region is someone's text too: only a region code may become a host.
+            String logRegion = logs.region() == null ? region : RegionNames.code(logs.region()).orElse(null);
             if (logRegion != null) {
-                links.add(new Message.Link("Container log stream", "https://" + logRegion + ".console.aws.amazon.com/cloudwatch/home?region="
-                        + logRegion + "#logsV2:log-groups/log-group/" + consoleFragment(logs.group()) + "/log-events/" + consoleFragment(logs.stream())));
+                links.add(new Message.Link("Container log stream", ConsoleLinks.logStream(logRegion, logs.group(), logs.stream())));
             }
             if (logs.lines() != null && !logs.lines().isEmpty()) {
                 evidence = new Message.Evidence("Last " + logs.lines().size() + " log lines of " + diagnosis.container(), logs.lines());
@@ -87,21 +86,8 @@ public final class TaskStopMessage {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The event's region, else the task ARN's; null when neither is a region name (it becomes a link's host). */
+    /** The event's region, else the task ARN's; null when neither is a region code (it becomes a link's host). */
     static String region(TaskStopEvent event) {
-        if (event.region() != null && event.region().matches("[a-z0-9-]+")) {
-            return event.region();
-        }
-        String[] arn = event.taskArn().split(":");
-        return arn.length > 3 && arn[3].matches("[a-z0-9-]+") ? arn[3] : null;
-    }
-
-    private static String url(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** The CloudWatch console's fragment encoding: URL-encode, then encode the percent signs again as "$25". */
-    static String consoleFragment(String text) {
-        return url(text).replace("%", "$25");
+        return RegionNames.code(event.region()).orElseGet(() -> RegionNames.fromArn(event.taskArn()));
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.aws.RegionNames;
 
 /**
  * Reads the three ways a CloudWatch alarm state change reaches a Lambda function into {@link AlarmEvent}s:

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import tidewatch.json.Json;
 import tidewatch.log.Log;
+import tidewatch.aws.AwsFailure;
 
 /** Runs responses against AWS: Lambda Invoke for the keepalive burst, EC2 CreateTags and ReplaceVpnTunnel. */
 final class AwsResponder implements Responder {

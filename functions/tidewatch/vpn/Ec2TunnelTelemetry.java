@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
 import software.amazon.awssdk.services.ec2.model.VpnConnection;
 import tidewatch.log.Log;
+import tidewatch.aws.AwsFailure;
 
 /** Reads VPN connections with one DescribeVpnConnections call. */
 final class Ec2TunnelTelemetry implements TunnelTelemetrySource {

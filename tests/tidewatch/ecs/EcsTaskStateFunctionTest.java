@@ -195,7 +195,7 @@ class EcsTaskStateFunctionTest {
         JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
         assertEquals(List.of(Map.of("itemIdentifier", "m-1")), output.array("batchItemFailures"));
         String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
-        assertTrue(message.contains("Restart failed (EcsException"), message);
+        assertTrue(message.contains("Restart failed (ThrottlingException: injected by the sandbox: ThrottlingException)"), message);
     }
 
     @Test

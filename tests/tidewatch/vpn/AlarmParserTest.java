@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tidewatch.json.Json;
+import tidewatch.aws.RegionNames;
 
 class AlarmParserTest {
 

@@ -1,15 +1,15 @@
-package tidewatch.vpn;
+package tidewatch.aws;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import tidewatch.notify.Text;
 
 /** A failed AWS call in one line for people: the service's error code and message ("AccessDenied: ..."). */
-final class AwsFailure {
+public final class AwsFailure {
     private static final int MAX = 300;
 
     private AwsFailure() {}
 
-    static String describe(Exception error) {
+    public static String describe(Exception error) {
         if (error instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && service.awsErrorDetails().errorCode() != null) {
             return Text.truncate(Text.oneLine(service.awsErrorDetails().errorCode() + ": "

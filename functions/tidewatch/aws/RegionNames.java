@@ -1,4 +1,4 @@
-package tidewatch.vpn;
+package tidewatch.aws;
 
 import java.util.Locale;
 import java.util.Map;

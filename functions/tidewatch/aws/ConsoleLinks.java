@@ -1,0 +1,39 @@
+package tidewatch.aws;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Deep links into the AWS console. The region must be a region code (see {@link RegionNames}): it is the host. */
+public final class ConsoleLinks {
+    private ConsoleLinks() {}
+
+    public static String alarm(String region, String alarmName) {
+        return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
+                + "#alarmsV2:alarm/" + encode(alarmName);
+    }
+
+    public static String vpnConnection(String region, String vpnId) {
+        return "https://" + region + ".console.aws.amazon.com/vpcconsole/home?region=" + region
+                + "#VpnConnectionDetails:VpnConnectionId=" + encode(vpnId);
+    }
+
+    public static String ecsTask(String region, String cluster, String taskId) {
+        return "https://" + region + ".console.aws.amazon.com/ecs/v2/clusters/" + encode(cluster) + "/tasks/"
+                + encode(taskId) + "/configuration?region=" + region;
+    }
+
+    public static String logStream(String region, String group, String stream) {
+        return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
+                + "#logsV2:log-groups/log-group/" + logsFragment(group) + "/log-events/" + logsFragment(stream);
+    }
+
+    /** The CloudWatch Logs console's fragment encoding: URL-encode, then encode the percent signs again as "$25". */
+    static String logsFragment(String text) {
+        return encode(text).replace("%", "$25");
+    }
+
+    // URLEncoder writes form encoding; a space must be %20 in a URL fragment, not '+'.
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
