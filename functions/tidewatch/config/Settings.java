@@ -23,14 +23,6 @@ public final class Settings {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    public String required(String name) {
-        String value = optional(name, null);
-        if (value == null) {
-            throw new ConfigurationException(name + " is required but not set");
-        }
-        return value;
-    }
-
     public boolean flag(String name, boolean fallback) {
         String value = optional(name, null);
         if (value == null) {

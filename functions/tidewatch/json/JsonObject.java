@@ -75,17 +75,6 @@ public final class JsonObject {
         throw wrongType(key, "an integer", value);
     }
 
-    public Double number(String key) {
-        Object value = members.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Number number) {
-            return number.doubleValue();
-        }
-        throw wrongType(key, "a number", value);
-    }
-
     public Boolean bool(String key) {
         Object value = members.get(key);
         if (value == null || value instanceof Boolean) {

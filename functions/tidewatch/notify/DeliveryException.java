@@ -1,20 +1,15 @@
 package tidewatch.notify;
 
-/** A channel gave up on a message; {@code retryable} says whether the last failure was transient. */
+/**
+ * A channel gave up on a message, after its own retries. Whether the failure looked transient does not matter to
+ * the caller: when every channel fails, the event is kept for a retry and then the failure queue either way.
+ */
 public class DeliveryException extends Exception {
-    private final boolean retryable;
-
-    public DeliveryException(String message, boolean retryable) {
+    public DeliveryException(String message) {
         super(message);
-        this.retryable = retryable;
     }
 
-    public DeliveryException(String message, boolean retryable, Throwable cause) {
+    public DeliveryException(String message, Throwable cause) {
         super(message, cause);
-        this.retryable = retryable;
-    }
-
-    public boolean retryable() {
-        return retryable;
     }
 }

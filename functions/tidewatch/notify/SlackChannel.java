@@ -71,7 +71,7 @@ public final class SlackChannel implements Channel {
                     if (status == 403 || status == 404 || status == 410) {
                         webhook.forget(); // revoked or rotated: read it again next time
                     }
-                    throw new DeliveryException("Slack rejected the message: " + lastFailure, false);
+                    throw new DeliveryException("Slack rejected the message: " + lastFailure);
                 }
                 retryAfter = response.httpResponse().firstMatchingHeader("Retry-After")
                         .map(SlackChannel::seconds).orElse(null);
@@ -86,7 +86,7 @@ public final class SlackChannel implements Channel {
         }
         gaveUpAt = System.nanoTime();
         throw new DeliveryException("Slack failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                + ", last: " + lastFailure, true);
+                + ", last: " + lastFailure);
     }
 
     private static String readBounded(HttpExecuteResponse response) throws IOException {

@@ -32,10 +32,6 @@ public final class SlackWebhook {
         return reference.startsWith("/") || reference.startsWith("arn:aws:ssm:");
     }
 
-    public String reference() {
-        return reference;
-    }
-
     public URI url() throws DeliveryException {
         URI url = cached;
         if (url == null) {
@@ -58,7 +54,7 @@ public final class SlackWebhook {
             return secrets.getSecretValue(request -> request.secretId(reference)).secretString();
         } catch (RuntimeException e) {
             throw new DeliveryException("cannot read the Slack webhook from " + describe() + ": "
-                    + e.getClass().getSimpleName(), true, e);
+                    + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -86,7 +82,7 @@ public final class SlackWebhook {
             // fall through: the value is not printed, it may be a secret
         }
         throw new DeliveryException("the value stored in " + describe()
-                + " is not an https webhook URL (expected the URL itself or JSON {\"url\": ...})", false);
+                + " is not an https webhook URL (expected the URL itself or JSON {\"url\": ...})");
     }
 
     private String describe() {

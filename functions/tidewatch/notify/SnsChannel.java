@@ -35,7 +35,7 @@ public final class SnsChannel implements Channel {
                             "severity", attribute(rendered.severity()),
                             "source", attribute(rendered.source()))));
         } catch (SdkException e) {
-            throw new DeliveryException("SNS Publish failed: " + Text.oneLine(e.getMessage()), e.retryable(), e);
+            throw new DeliveryException("SNS Publish failed: " + Text.oneLine(e.getMessage()), e);
         }
     }
 

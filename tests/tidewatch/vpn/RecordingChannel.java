@@ -26,7 +26,7 @@ final class RecordingChannel implements Channel {
     @Override
     public void deliver(Message message) throws DeliveryException {
         if (failing) {
-            throw new DeliveryException(name + " is down", true);
+            throw new DeliveryException(name + " is down");
         }
         messages.add(message);
     }
