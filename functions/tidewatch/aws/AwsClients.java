@@ -2,10 +2,15 @@ package tidewatch.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -23,14 +28,23 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds every SDK client in one place, on one lightweight HTTP client (URLConnection-based: no Apache or Netty on
- * the classpath). Handlers build their clients once, at init. The endpoint comes from {@code AWS_ENDPOINT_URL} when
- * set (the SDK reads it itself), which is how the local runner points clients at its sandbox; tests pass it directly.
+ * the classpath). Handlers build their clients once, at init; each client is built once per instance and shared (the
+ * ECS function's state reader and restarter use one ECS client). The endpoint comes from {@code AWS_ENDPOINT_URL}
+ * when set (the SDK reads it itself), which is how the local runner points clients at its sandbox; tests pass it
+ * directly. Every client carries {@link SnapStartPriming}'s interceptor, which stops priming requests before they
+ * are sent.
  */
 public final class AwsClients {
     /** Connect and read timeouts of every call, AWS API or Slack webhook. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(4);
     private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
+    /**
+     * Runs the SDK's call timeouts for every client. Left to itself the SDK gives each client a scheduled pool of its
+     * own (threads and their stacks, per client); one daemon thread is plenty for a function that makes one call at a
+     * time, and cancelled timeouts leave its queue at once instead of waiting out their 12 s.
+     */
+    private static final ScheduledExecutorService TIMEOUTS = timeouts();
 
     /**
      * For a request that must be sent at most once: a write without an idempotency token (ReplaceVpnTunnel), where a
@@ -43,6 +57,14 @@ public final class AwsClients {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final URI endpoint;
+    private final List<SdkClient> built = new ArrayList<>();
+    private EcsClient ecs;
+    private Ec2Client ec2;
+    private SnsClient sns;
+    private CloudWatchLogsClient logs;
+    private LambdaClient lambda;
+    private SecretsManagerClient secretsManager;
+    private SsmClient ssm;
 
     public AwsClients(SdkHttpClient http, Region region, AwsCredentialsProvider credentials, URI endpoint) {
         this.http = http;
@@ -51,17 +73,23 @@ public final class AwsClients {
         this.endpoint = endpoint;
     }
 
-    /** Region, credentials and endpoint from the Lambda environment. */
+    /**
+     * Region, credentials and endpoint from the Lambda environment. The region is {@code AWS_REGION}, which Lambda
+     * always sets, without the provider chain (profile files, instance metadata) when it is there. Credentials keep
+     * the default chain: with SnapStart, Lambda provides them as container credentials, not as variables.
+     */
     public static AwsClients fromEnvironment() {
-        return new AwsClients(httpClient(READ_TIMEOUT), new DefaultAwsRegionProviderChain().getRegion(),
+        String region = System.getenv("AWS_REGION");
+        return new AwsClients(httpClient(READ_TIMEOUT),
+                region == null || region.isBlank() ? new DefaultAwsRegionProviderChain().getRegion() : Region.of(region.trim()),
                 DefaultCredentialsProvider.builder().build(), null);
     }
 
     public static SdkHttpClient httpClient(Duration readTimeout) {
-        return UrlConnectionHttpClient.builder()
+        return new BufferedBodyHttpClient(UrlConnectionHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(readTimeout)
-                .build();
+                .build());
     }
 
     public SdkHttpClient http() {
@@ -72,32 +100,52 @@ public final class AwsClients {
         return region;
     }
 
-    public EcsClient ecs() {
-        return configure(EcsClient.builder()).build();
+    public synchronized EcsClient ecs() {
+        return ecs != null ? ecs : (ecs = track(configure(EcsClient.builder()).build()));
     }
 
-    public Ec2Client ec2() {
-        return configure(Ec2Client.builder()).build();
+    public synchronized Ec2Client ec2() {
+        return ec2 != null ? ec2 : (ec2 = track(configure(Ec2Client.builder()).build()));
     }
 
-    public SnsClient sns() {
-        return configure(SnsClient.builder()).build();
+    public synchronized SnsClient sns() {
+        return sns != null ? sns : (sns = track(configure(SnsClient.builder()).build()));
     }
 
-    public CloudWatchLogsClient logs() {
-        return configure(CloudWatchLogsClient.builder()).build();
+    public synchronized CloudWatchLogsClient logs() {
+        return logs != null ? logs : (logs = track(configure(CloudWatchLogsClient.builder()).build()));
     }
 
-    public LambdaClient lambda() {
-        return configure(LambdaClient.builder()).build();
+    public synchronized LambdaClient lambda() {
+        return lambda != null ? lambda : (lambda = track(configure(LambdaClient.builder()).build()));
     }
 
-    public SecretsManagerClient secretsManager() {
-        return configure(SecretsManagerClient.builder()).build();
+    public synchronized SecretsManagerClient secretsManager() {
+        return secretsManager != null ? secretsManager : (secretsManager = track(configure(SecretsManagerClient.builder()).build()));
     }
 
-    public SsmClient ssm() {
-        return configure(SsmClient.builder()).build();
+    public synchronized SsmClient ssm() {
+        return ssm != null ? ssm : (ssm = track(configure(SsmClient.builder()).build()));
+    }
+
+    /** The clients built so far, in the order they were built: what SnapStart priming exercises. */
+    synchronized List<SdkClient> built() {
+        return List.copyOf(built);
+    }
+
+    private static ScheduledExecutorService timeouts() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "sdk-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private <C extends SdkClient> C track(C client) {
+        built.add(client);
+        return client;
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B builder) {
@@ -108,6 +156,8 @@ public final class AwsClients {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(API_CALL_TIMEOUT)
+                        .scheduledExecutorService(TIMEOUTS)
+                        .addExecutionInterceptor(SnapStartPriming.STOP_PRIMING_REQUESTS)
                         .build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);

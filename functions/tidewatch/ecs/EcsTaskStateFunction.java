@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
@@ -28,7 +30,8 @@ import tidewatch.notify.Notifier;
  * bare EventBridge event: diagnoses each stop, tells people about abnormal ones, detects crash loops and restarts
  * standalone tasks whose restart policy asks for it.
  */
-public final class EcsTaskStateFunction implements RequestStreamHandler {
+public final class EcsTaskStateFunction implements RequestStreamHandler, Resource {
+    private final AwsClients aws;
     private final EcsSettings settings;
     private final EcsState state;
     private final TaskRestarter restarter;
@@ -39,14 +42,27 @@ public final class EcsTaskStateFunction implements RequestStreamHandler {
 
     public EcsTaskStateFunction() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
+        Core.getGlobalContext().register(this);
     }
 
     EcsTaskStateFunction(Settings settings, AwsClients aws) {
+        this.aws = aws;
         this.settings = EcsSettings.from(settings);
         EcsClient ecs = aws.ecs();
         this.state = new EcsState(ecs, aws.logs());
         this.restarter = new TaskRestarter(ecs);
         this.notifier = Notifier.fromSettings(settings, aws);
+    }
+
+    /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        EcsPriming.prime(aws);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: the webhook is read on first use and credentials refresh themselves
     }
 
     @Override

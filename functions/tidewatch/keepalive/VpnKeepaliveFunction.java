@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
@@ -29,7 +31,7 @@ import tidewatch.log.Log;
  * <p>Input: the EventBridge scheduled event or {@code {}} runs one round; {@code {"burst": N}} from the alarm function
  * runs N rounds a second apart (N clamped to 1..10). Output: a JSON summary of the last round.
  */
-public final class VpnKeepaliveFunction implements RequestStreamHandler {
+public final class VpnKeepaliveFunction implements RequestStreamHandler, Resource {
     static final Duration PAUSE = Duration.ofSeconds(1);
     /** Kept back from the invocation's remaining time, to write metrics and the response after the probes. */
     static final Duration SAFETY = Duration.ofSeconds(1);
@@ -51,6 +53,7 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler {
 
     public VpnKeepaliveFunction() {
         this(KeepaliveConfig.from(Settings.fromEnvironment()), Clock.systemUTC(), Sleeper.REAL);
+        Core.getGlobalContext().register(this);
     }
 
     VpnKeepaliveFunction(KeepaliveConfig config, Clock clock, Sleeper sleeper) {
@@ -62,6 +65,17 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler {
         this.metrics = new ReachabilityMetrics(config.namespace());
         this.clock = clock;
         this.sleeper = sleeper;
+    }
+
+    /** SnapStart: warms the function's code paths before the snapshot ({@link KeepalivePriming}); no probe leaves it. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        KeepalivePriming.prime(prober, config.namespace());
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: targets are resolved at each probe
     }
 
     @Override

@@ -22,7 +22,8 @@ public final class EmbeddedMetrics {
         Log.raw(record(namespace, dimensions, metrics, timestampMillis));
     }
 
-    static String record(String namespace, Map<String, String> dimensions, List<Metric> metrics, long timestampMillis) {
+    /** The record as a JSON line, without writing it. */
+    public static String record(String namespace, Map<String, String> dimensions, List<Metric> metrics, long timestampMillis) {
         List<Object> definitions = new ArrayList<>();
         Map<String, Object> line = new LinkedHashMap<>();
         for (Metric metric : metrics) {

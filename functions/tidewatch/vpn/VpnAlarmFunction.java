@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import tidewatch.aws.AwsClients;
@@ -30,7 +32,8 @@ import tidewatch.notify.Notifier;
  * <p>The invocation fails when a message could not be delivered on any channel, so that Lambda retries it and an
  * alarm is never lost silently.
  */
-public final class VpnAlarmFunction implements RequestStreamHandler {
+public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
+    private AwsClients aws; // for SnapStart priming; null when built from parts (tests)
     private final TunnelTelemetrySource telemetry;
     private final Responder responder;
     private final Notifier notifier;
@@ -39,10 +42,12 @@ public final class VpnAlarmFunction implements RequestStreamHandler {
 
     public VpnAlarmFunction() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
+        Core.getGlobalContext().register(this);
     }
 
-    private VpnAlarmFunction(Settings settings, AwsClients aws) {
+    VpnAlarmFunction(Settings settings, AwsClients aws) {
         this(VpnAlarmConfig.from(settings), aws, settings);
+        this.aws = aws;
     }
 
     // The VPN settings are read before any SDK client is built, so a bad value fails init with its own message.
@@ -61,6 +66,17 @@ public final class VpnAlarmFunction implements RequestStreamHandler {
         this.notifier = notifier;
         this.config = config;
         this.clock = clock;
+    }
+
+    /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link VpnAlarmPriming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        VpnAlarmPriming.prime(aws);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: the webhook is read on first use and credentials refresh themselves
     }
 
     @Override

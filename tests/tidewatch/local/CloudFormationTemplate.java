@@ -116,6 +116,11 @@ public final class CloudFormationTemplate {
         return text;
     }
 
+    /** A whole-number property of the function (MemorySize, Timeout), or of Globals.Function, or the fallback. */
+    public int functionNumber(String logicalId, String property, int fallback) {
+        return functionProperty(logicalId, property) instanceof Number number ? number.intValue() : fallback;
+    }
+
     /**
      * The environment the function would get: Globals.Function.Environment.Variables with the function's own variables
      * over them, each value resolved with the given parameter values (a parameter not given takes its Default).

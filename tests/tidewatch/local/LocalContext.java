@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The Lambda Context of a local invocation: the function's name, memory and a deadline from its timeout. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
     private final String functionName;
     private final int memoryMiB;
     private final long deadlineMillis;
     private final String requestId = UUID.randomUUID().toString();
 
-    LocalContext(String functionName, int memoryMiB, int timeoutSeconds) {
+    public LocalContext(String functionName, int memoryMiB, int timeoutSeconds) {
         this.functionName = functionName;
         this.memoryMiB = memoryMiB;
         this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;

@@ -102,23 +102,6 @@ public final class LocalInvoke {
         into.put(pair.substring(0, eq), pair.substring(eq + 1));
     }
 
-    /**
-     * Parameter values for a local run: the template's own stand-ins for parameters without a default
-     * ({@code Metadata: Tidewatch::LocalInvoke: Parameters}), then the command line's.
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, String> localParameters(CloudFormationTemplate template, Map<String, String> fromCommandLine) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (template.root().get("Metadata") instanceof Map<?, ?> metadata
-                && metadata.get("Tidewatch::LocalInvoke") instanceof Map<?, ?> local
-                && local.get("Parameters") instanceof Map<?, ?> standIns) {
-            ((Map<String, Object>) standIns).forEach((name, value) -> parameters.put(name,
-                    value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
-        }
-        parameters.putAll(fromCommandLine);
-        return parameters;
-    }
-
     private static String value(String[] args, int index, String option) {
         if (index >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
@@ -129,22 +112,22 @@ public final class LocalInvoke {
     /** Runs the invocation; the function's log goes to {@code log}. */
     static Report run(Arguments arguments, PrintStream log) {
         CloudFormationTemplate template = CloudFormationTemplate.load(arguments.template());
-        Map<String, Object> function = properties(template, arguments.function());
         World world = arguments.world() == null ? World.empty() : World.load(arguments.world());
         Sandbox sandbox = arguments.aws() ? null : Sandbox.start(world);
         try {
             Path result = Files.createTempFile("tidewatch-result", ".json");
-            Map<String, String> env = new LinkedHashMap<>(template.functionEnvironment(arguments.function(),
-                    localParameters(template, arguments.parameters())));
-            env.putAll(lambdaEnvironment(arguments.function(), function, sandbox));
+            Map<String, String> env = FunctionJvm.environment(template, arguments.function(), arguments.parameters(),
+                    sandbox == null ? null : sandbox.endpoint());
             env.putAll(arguments.env());
             env.put(LambdaBootstrap.HANDLER, template.functionHandler(arguments.function()));
             env.put(LambdaBootstrap.EVENT_FILE, arguments.event().toAbsolutePath().toString());
             env.put(LambdaBootstrap.RESULT_FILE, result.toString());
 
             List<Map<String, Object>> metrics = new ArrayList<>();
-            int timeout = intProperty(function, template, "Timeout", 30);
-            boolean finished = runChild(env, arguments.aws(), timeout + 30, line -> {
+            int timeout = FunctionJvm.timeout(template, arguments.function());
+            List<String> command = FunctionJvm.command(FunctionJvm.memorySize(template, arguments.function()),
+                    System.getProperty("java.class.path"), LambdaBootstrap.class.getName());
+            boolean finished = runChild(FunctionJvm.processBuilder(command, env, arguments.aws()), timeout + 30, line -> {
                 log.println(line);
                 metrics.addAll(EmbeddedMetricLines.metrics(line));
             });
@@ -163,62 +146,9 @@ public final class LocalInvoke {
         }
     }
 
-    /** The variables Lambda itself sets, plus the sandbox's endpoint and throwaway credentials. */
-    private static Map<String, String> lambdaEnvironment(String name, Map<String, Object> function, Sandbox sandbox) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put(LambdaBootstrap.MEMORY, String.valueOf(function.getOrDefault("MemorySize", 512)));
-        env.put(LambdaBootstrap.TIMEOUT, String.valueOf(function.getOrDefault("Timeout", 30)));
-        if (sandbox != null) {
-            env.put("AWS_REGION", Sandbox.REGION);
-            env.put("AWS_DEFAULT_REGION", Sandbox.REGION);
-            env.put("AWS_ACCESS_KEY_ID", "AKIDSANDBOX");
-            env.put("AWS_SECRET_ACCESS_KEY", "sandbox-secret-key");
-            env.put("AWS_ENDPOINT_URL", sandbox.endpoint().toString());
-        }
-        return env;
-    }
-
-    private static Map<String, Object> properties(CloudFormationTemplate template, String function) {
-        Object properties = template.resource(function).get("Properties");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = properties instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        return map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static int intProperty(Map<String, Object> function, CloudFormationTemplate template, String name, int fallback) {
-        Object value = function.get(name);
-        if (value == null && template.root().get("Globals") instanceof Map<?, ?> globals
-                && globals.get("Function") instanceof Map<?, ?> defaults) {
-            value = ((Map<String, Object>) defaults).get(name);
-        }
-        return value instanceof Number number ? number.intValue() : fallback;
-    }
-
-    /** Starts the function's JVM with exactly the given environment (plus what the JVM and --aws need). */
-    private static boolean runChild(Map<String, String> env, boolean aws, int timeoutSeconds, java.util.function.Consumer<String> logLine)
+    /** Runs the function's JVM, passing each line of its output (its log) on; false when it timed out. */
+    private static boolean runChild(ProcessBuilder builder, int timeoutSeconds, java.util.function.Consumer<String> logLine)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), LambdaBootstrap.class.getName());
-        Map<String, String> childEnv = builder.environment();
-        Map<String, String> inherited = new LinkedHashMap<>(childEnv);
-        childEnv.clear();
-        for (String keep : List.of("PATH", "HOME", "TMPDIR", "LANG")) {
-            if (inherited.containsKey(keep)) {
-                childEnv.put(keep, inherited.get(keep));
-            }
-        }
-        if (aws) {
-            inherited.forEach((key, value) -> {
-                if (key.startsWith("AWS_") && !env.containsKey(key)) {
-                    childEnv.put(key, value);
-                }
-            });
-        }
-        childEnv.putAll(env);
         builder.redirectErrorStream(true);
         Process process = builder.start();
         Thread reader = new Thread(() -> {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -39,6 +40,10 @@ public final class Sandbox implements AutoCloseable {
     private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Pattern LAMBDA_INVOKE = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final String SLACK_PATH = "/slack/services/T0SANDBOX/B0SANDBOX/";
+    /** The sandbox's own counters (requests served, time spent answering them); never recorded as a call. */
+    public static final String STATS_PATH = "/_sandbox/stats";
+    /** When the current thread's exchange started; 0 once accounted. (Exchange attributes are shared in JDK 17.) */
+    private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
 
     /** A call the sandbox received; {@code fault} says what was injected, if anything. */
     public record Call(String service, String operation, Map<String, Object> params, String fault) {
@@ -61,10 +66,22 @@ public final class Sandbox implements AutoCloseable {
     private final Map<String, Map<String, Object>> runTaskByClientToken = new LinkedHashMap<>();
     private final String slackSecret = "sandbox-" + UUID.randomUUID().toString().substring(0, 8);
     private volatile Duration slowResponse = Duration.ofSeconds(10);
+    private volatile boolean recordParams = true;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong handlingNanos = new AtomicLong();
 
-    private Sandbox(World world) throws IOException {
+    static {
+        // The JDK server otherwise leaves Nagle's algorithm on: its response, written in two parts, then waits for
+        // the client's delayed ACK, some 40 ms per call on loopback, which no AWS endpoint adds. Surefire sets it for
+        // the tests; this covers the local runner and SandboxServer. Read once, when the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private Sandbox(World world, int port) throws IOException {
         this.world = world;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         this.threads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sandbox");
             thread.setDaemon(true);
@@ -76,10 +93,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Sandbox start(World world) {
+        return start(world, 0);
+    }
+
+    /** Starts on the given loopback port, 0 for an ephemeral one. */
+    public static Sandbox start(World world, int port) {
         try {
-            return new Sandbox(world);
+            return new Sandbox(world, port);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the sandbox on loopback", e);
+            throw new IllegalStateException("cannot start the sandbox on loopback port " + port, e);
         }
     }
 
@@ -104,8 +126,30 @@ public final class Sandbox implements AutoCloseable {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "sandbox-secret-key")), endpoint());
     }
 
+    /**
+     * Whether calls keep their parameters (the default). A long benchmark turns this off so the call log stays small;
+     * calls are still counted.
+     */
+    public Sandbox recordParams(boolean record) {
+        this.recordParams = record;
+        return this;
+    }
+
     public World world() {
         return world;
+    }
+
+    /** Requests answered so far (the stats endpoint excluded). */
+    public long requests() {
+        return requests.get();
+    }
+
+    /**
+     * Time spent answering them, from the handler's entry to the moment the response starts to go out: what a
+     * benchmark subtracts from a function's invocation time to leave the function's own.
+     */
+    public long handlingNanos() {
+        return handlingNanos.get();
     }
 
     public synchronized List<Call> calls() {
@@ -123,11 +167,20 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (STATS_PATH.equals(exchange.getRequestURI().getPath())) {
+            try (exchange) {
+                send(exchange, 200, "application/json", "{\"requests\":" + requests.get() + ",\"handlingNanos\":" + handlingNanos.get() + "}");
+            }
+            return;
+        }
+        STARTED.get()[0] = System.nanoTime();
+        requests.incrementAndGet();
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request request = identify(exchange, body);
             Object fault = world.nextFault(request.service, request.operation);
-            record(new Call(request.service, request.operation, redact(request.params), fault == null ? null : String.valueOf(fault)));
+            record(new Call(request.service, request.operation, recordParams ? redact(request.params) : Map.of(),
+                    fault == null ? null : String.valueOf(fault)));
             if (fault != null && injectFault(exchange, request, fault)) {
                 return;
             }
@@ -140,6 +193,17 @@ public final class Sandbox implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             send(exchange, 500, "text/plain", "sandbox error: " + e);
+        } finally {
+            account(); // an answer that sent nothing (a reset)
+        }
+    }
+
+    /** Adds the exchange's handling time once, before its response goes out, so a client never sees stale stats. */
+    private void account() {
+        long[] started = STARTED.get();
+        if (started[0] != 0) {
+            handlingNanos.addAndGet(System.nanoTime() - started[0]);
+            started[0] = 0;
         }
     }
 
@@ -499,8 +563,9 @@ public final class Sandbox implements AutoCloseable {
         send(exchange, 200, "text/xml", body);
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    private void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        account();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

@@ -1,0 +1,51 @@
+package tidewatch.keepalive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import tidewatch.aws.SnapStartPriming;
+import tidewatch.json.Json;
+import tidewatch.log.EmbeddedMetrics;
+
+/**
+ * SnapStart priming of {@link VpnKeepaliveFunction} (see {@link SnapStartPriming}): parses a schedule and a burst,
+ * renders the metric records and the summary without writing them (a metric written now would count as a probe),
+ * and sends one TCP probe to a listener of its own on loopback, so nothing leaves the function.
+ */
+final class KeepalivePriming {
+    private static final String SCHEDULE = """
+            {"version": "0", "id": "00000000-0000-0000-0000-000000000000", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "000000000000", "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "resources": [], "detail": {}}""";
+
+    private KeepalivePriming() {}
+
+    static SnapStartPriming.Result prime(Prober prober, String namespace) {
+        return SnapStartPriming.prime("VpnKeepaliveFunction", null, () -> parseAndRender(namespace), () -> probeLoopback(prober));
+    }
+
+    private static void parseAndRender(String namespace) {
+        KeepaliveRequest.parse(SCHEDULE);
+        KeepaliveRequest.parse("{\"burst\": 3}");
+        ProbeResult result = new ProbeResult(KeepaliveTarget.parse("127.0.0.1:9"), true, "refused", 1, null);
+        EmbeddedMetrics.record(namespace, Map.of("Target", result.target().written()), List.of(
+                new EmbeddedMetrics.Metric("Reachable", 1, "Count"), new EmbeddedMetrics.Metric("LatencyMs", 1, "Milliseconds")), 0);
+        EmbeddedMetrics.record(namespace, Map.of(), List.of(new EmbeddedMetrics.Metric("ReachableTargets", 1, "Count")), 0);
+        Json.write(Map.of("rounds", 1, "targets", List.of(result.describe())));
+    }
+
+    /** A real probe, of a loopback listener that exists only for it and is closed before the snapshot. */
+    private static void probeLoopback(Prober prober) {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            prober.probeAll(List.of(KeepaliveTarget.parse("127.0.0.1:" + listener.getLocalPort())), Duration.ofMillis(500));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while priming", e);
+        }
+    }
+}

@@ -1,0 +1,519 @@
+package tidewatch.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tidewatch.json.Json;
+import tidewatch.json.JsonObject;
+import tidewatch.local.CloudFormationTemplate;
+import tidewatch.local.FunctionJvm;
+
+/**
+ * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...]}: cold start, warm
+ * latency and memory of each function, against a baseline measured in the same run.
+ *
+ * <p>Each sample of each function is a fresh JVM started the way the local runner starts one (the template's
+ * environment and JAVA_TOOL_OPTIONS, the managed runtime's JVM options), against a sandbox that runs in a process of
+ * its own. The JVM reports init (JVM start to handler constructed), the first invocation, {@code --warm} more
+ * invocations with the sandbox's own handling time of each, and its peak resident memory (VmHWM). Each sample also
+ * runs the baseline (a bare JVM that builds one SDK client and makes one call) and a primed JVM of each function (the
+ * SnapStart hook between init and the first invocation). Medians over the samples are compared with the targets;
+ * the exit status is 1 when a target is missed.
+ */
+public final class Benchmark {
+    static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]";
+    static final double INIT_RATIO_TARGET = 1.3;
+    static final double WARM_MEDIAN_TARGET_MS = 5.0;
+    static final double PEAK_RSS_TARGET_MIB = 160.0;
+    private static final Path OUT = Path.of("target", "benchmark");
+    private static final int CHILD_TIMEOUT_SECONDS = 300;
+    static final List<String> FUNCTIONS = List.of("EcsTaskStateFunction", "VpnAlarmFunction", "VpnKeepaliveFunction");
+
+    /** A function under test: its sample event and the world its sandbox answers from. */
+    record Workload(String function, Path event, Path world, Map<String, String> env) {}
+
+    /** One JVM's report, with the parent's clock reading just before it started the process. */
+    record Sample(String kind, long spawned, JsonObject result) {
+        double ms(String from, String to) {
+            return (result.integer(to) - (from == null ? spawned : result.integer(from))) / 1e6;
+        }
+
+        double initMs() {
+            return ms(null, "ready");
+        }
+
+        double firstMs() {
+            return ms("firstStart", "firstDone");
+        }
+
+        /** Init plus first invocation; for the baseline, JVM start to the call's answer. */
+        double coldMs() {
+            return result.has("ready") ? initMs() + firstMs() : ms(null, "firstDone");
+        }
+
+        double peakMiB() {
+            return result.integer("peakKiB") / 1024.0;
+        }
+
+        String error() {
+            return result.string("error");
+        }
+    }
+
+    private Benchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int samples = 5;
+        int warm = 1000;
+        boolean primed = true;
+        List<String> only = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--samples" -> samples = positive(value(args, ++i), "--samples");
+                    case "--warm" -> warm = Integer.parseInt(value(args, ++i));
+                    case "--function" -> only.add(value(args, ++i));
+                    case "--jvm-option" -> jvmOptions.add(value(args, ++i));
+                    case "--no-primed" -> primed = false;
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                }
+            }
+            if (warm < 0) {
+                throw new IllegalArgumentException("--warm must be 0 or more");
+            }
+            for (String function : only) {
+                if (!FUNCTIONS.contains(function)) {
+                    throw new IllegalArgumentException("--function " + function + ": expected one of " + FUNCTIONS);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("benchmark: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(new Benchmark.Run(samples, warm, primed, only, jvmOptions).run());
+    }
+
+    private static int positive(String text, String option) {
+        int value = Integer.parseInt(text);
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be 1 or more");
+        }
+        return value;
+    }
+
+    private static String value(String[] args, int index) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(args[index - 1] + " needs a value");
+        }
+        return args[index];
+    }
+
+    /** One benchmark run: sandboxes and keepalive target up, samples taken, report printed. */
+    static final class Run {
+        private final int samples;
+        private final int warm;
+        private final boolean primed;
+        private final List<String> only;
+        private final List<String> jvmOptions;
+        private final CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
+        private final String functionClasspath = System.getProperty("tidewatch.bench.classpath", System.getProperty("java.class.path"));
+        private final List<Process> sandboxes = new ArrayList<>();
+
+        Run(int samples, int warm, boolean primed, List<String> only, List<String> jvmOptions) {
+            this.samples = samples;
+            this.warm = warm;
+            this.primed = primed;
+            this.only = only;
+            this.jvmOptions = jvmOptions;
+        }
+
+        int run() throws Exception {
+            Files.createDirectories(OUT.resolve("logs"));
+            long started = System.nanoTime();
+            String loadBefore = loadAverage();
+            try (ServerSocket keepaliveTarget = keepaliveTarget()) {
+                URI empty = startSandbox(null);
+                List<Workload> workloads = new ArrayList<>(List.of(
+                        new Workload("EcsTaskStateFunction", Path.of("events/ecs-service-task-crashed.json"),
+                                Path.of("events/worlds/web-crash-loop.json"), Map.of()),
+                        new Workload("VpnAlarmFunction", Path.of("events/vpn-alarm-eventbridge.json"),
+                                Path.of("events/worlds/vpn-one-tunnel-down.json"), Map.of()),
+                        new Workload("VpnKeepaliveFunction", Path.of("events/keepalive-scheduled.json"), null,
+                                Map.of("KEEPALIVE_TARGETS", "127.0.0.1:" + keepaliveTarget.getLocalPort()))));
+                workloads.removeIf(w -> !only.isEmpty() && !only.contains(w.function()));
+                Map<String, URI> endpoints = new LinkedHashMap<>();
+                for (Workload workload : workloads) {
+                    endpoints.put(workload.function(), workload.world() == null ? empty : startSandbox(workload.world()));
+                }
+                Map<String, String> baselineEnv = FunctionJvm.environment(template, "EcsTaskStateFunction", Map.of(), empty);
+
+                System.err.printf(Locale.ROOT, "benchmark: %d samples, %d warm invocations per JVM, functions %s%n",
+                        samples, warm, workloads.stream().map(Workload::function).toList());
+                // One untimed round first, so that the first sample does not pay for a cold page cache.
+                runBaseline(baselineEnv, "warmup-baseline");
+                for (Workload workload : workloads) {
+                    runFunction(workload, endpoints.get(workload.function()), 0, false, "warmup-" + workload.function());
+                }
+
+                List<Sample> baseline = new ArrayList<>();
+                Map<String, List<Sample>> cold = new LinkedHashMap<>();
+                Map<String, List<Sample>> primedSamples = new LinkedHashMap<>();
+                for (int i = 1; i <= samples; i++) {
+                    System.err.printf(Locale.ROOT, "benchmark: sample %d of %d%n", i, samples);
+                    baseline.add(runBaseline(baselineEnv, "baseline-" + i));
+                    for (Workload workload : workloads) {
+                        URI endpoint = endpoints.get(workload.function());
+                        cold.computeIfAbsent(workload.function(), k -> new ArrayList<>())
+                                .add(runFunction(workload, endpoint, warm, false, workload.function() + "-" + i));
+                        if (primed) {
+                            primedSamples.computeIfAbsent(workload.function(), k -> new ArrayList<>())
+                                    .add(runFunction(workload, endpoint, 0, true, workload.function() + "-primed-" + i));
+                        }
+                    }
+                }
+                return new Report(samples, warm, baseline, cold, primedSamples, template, jvmOptions,
+                        (System.nanoTime() - started) / 1e9, loadBefore + " before, " + loadAverage() + " after").print();
+            } finally {
+                for (Process sandbox : sandboxes) {
+                    sandbox.getOutputStream().close(); // the server stops when its standard input closes
+                    if (!sandbox.waitFor(5, TimeUnit.SECONDS)) {
+                        sandbox.destroy();
+                    }
+                }
+            }
+        }
+
+        /** A loopback port that accepts connections and closes them: the keepalive's TCP target. */
+        private static ServerSocket keepaliveTarget() throws IOException {
+            ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket ignored = server.accept()) {
+                        // accepted and closed: the handshake is what the keepalive measures
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "keepalive-target");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return server;
+        }
+
+        /** Starts a SandboxServer process and returns the endpoint it prints. */
+        private URI startSandbox(Path world) throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
+                    "-cp", System.getProperty("java.class.path"), "tidewatch.local.SandboxServer", "--no-params"));
+            if (world != null) {
+                command.addAll(List.of("--world", world.toString()));
+            }
+            Path log = OUT.resolve("logs").resolve("sandbox-" + sandboxes.size() + ".log");
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            sandboxes.add(process);
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("http://")) {
+                throw new IllegalStateException("the sandbox did not start (see " + log + "): " + line);
+            }
+            return URI.create(line.trim());
+        }
+
+        private Sample runBaseline(Map<String, String> env, String label) throws Exception {
+            List<String> command = jvm(FunctionJvm.memorySize(template, "EcsTaskStateFunction"), BaselineProcess.class.getName(),
+                    resultFile(label).toString());
+            return run("baseline", command, env, label);
+        }
+
+        private Sample runFunction(Workload workload, URI sandbox, int warmInvocations, boolean prime, String label) throws Exception {
+            Map<String, String> env = FunctionJvm.environment(template, workload.function(), Map.of(), sandbox);
+            env.putAll(workload.env());
+            String handler = template.functionHandler(workload.function());
+            String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+            List<String> command = jvm(FunctionJvm.memorySize(template, workload.function()), FunctionProcess.class.getName(),
+                    className, workload.event().toAbsolutePath().toString(), String.valueOf(warmInvocations),
+                    resultFile(label).toString(), prime ? "primed" : "cold");
+            return run(workload.function(), command, env, label);
+        }
+
+        private List<String> jvm(int memory, String mainClass, String... args) {
+            List<String> command = FunctionJvm.command(memory, functionClasspath, mainClass, args);
+            command.addAll(1, jvmOptions);
+            return command;
+        }
+
+        private static Path resultFile(String label) {
+            return OUT.resolve("logs").resolve(label + ".json");
+        }
+
+        private Sample run(String kind, List<String> command, Map<String, String> env, String label) throws Exception {
+            Path result = resultFile(label);
+            Files.deleteIfExists(result);
+            Path log = OUT.resolve("logs").resolve(label + ".log");
+            ProcessBuilder builder = FunctionJvm.processBuilder(command, env, false)
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            long spawned = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(label + ": no result after " + CHILD_TIMEOUT_SECONDS + " s (see " + log + ")");
+            }
+            if (!Files.isRegularFile(result)) {
+                throw new IllegalStateException(label + ": the JVM exited with " + process.exitValue() + " and no result (see " + log + ")");
+            }
+            Sample sample = new Sample(kind, spawned, Json.parseObject(Files.readString(result), label));
+            if (sample.error() != null) {
+                throw new IllegalStateException(label + " failed: " + sample.error() + " (see " + log + ")");
+            }
+            return sample;
+        }
+    }
+
+    /** The figures, the targets and the verdicts. */
+    static final class Report {
+        private final int samples;
+        private final int warm;
+        private final List<Sample> baseline;
+        private final Map<String, List<Sample>> cold;
+        private final Map<String, List<Sample>> primed;
+        private final CloudFormationTemplate template;
+        private final List<String> jvmOptions;
+        private final double seconds;
+        private final String load;
+
+        Report(int samples, int warm, List<Sample> baseline, Map<String, List<Sample>> cold, Map<String, List<Sample>> primed,
+               CloudFormationTemplate template, List<String> jvmOptions, double seconds, String load) {
+            this.samples = samples;
+            this.warm = warm;
+            this.baseline = baseline;
+            this.cold = cold;
+            this.primed = primed;
+            this.template = template;
+            this.jvmOptions = jvmOptions;
+            this.seconds = seconds;
+            this.load = load;
+        }
+
+        int print() throws IOException {
+            Map<String, Object> json = new LinkedHashMap<>();
+            List<String> verdicts = new ArrayList<>();
+            boolean allPass = true;
+            double baselineMs = median(baseline.stream().mapToDouble(Sample::coldMs).toArray());
+            String toolOptions = template.functionEnvironment("EcsTaskStateFunction", FunctionJvm.localParameters(template, Map.of()))
+                    .getOrDefault("JAVA_TOOL_OPTIONS", "");
+
+            StringBuilder out = new StringBuilder();
+            out.append("Tidewatch benchmark\n");
+            out.append(String.format(Locale.ROOT, "machine: %d cores, %s, %s %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+                    cpuModel(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("os.arch")));
+            List<String> command = FunctionJvm.command(512, "CP", "MAIN");
+            out.append("function JVMs: ").append(String.join(" ", command.subList(1, command.indexOf("-cp"))))
+                    .append(jvmOptions.isEmpty() ? "" : " " + String.join(" ", jvmOptions))
+                    .append(", JAVA_TOOL_OPTIONS=").append(toolOptions).append('\n');
+            out.append(String.format(Locale.ROOT, "%d samples (fresh JVM each), %d warm invocations per JVM; medians over samples (ratio: median of each "
+                    + "sample's function/baseline), peak RSS is the highest sample; took %.0f s%n", samples, warm, seconds));
+            // Other work on the machine moves every figure: a load average well above 1 means the run was not alone.
+            out.append("load average (1, 5, 15 min): ").append(load).append("\n\n");
+
+            out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s | %9s %11s%n",
+                    "", "init", "first", "init+first", "ratio", "warm p50", "warm p99", "p50 total", "calls", "peak RSS",
+                    "prime", "1st primed"));
+            out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s |%n",
+                    "baseline (1 client)", "", "", ms(baselineMs), "1.00", "", "", "", "1", mib(max(baseline.stream().mapToDouble(Sample::peakMiB).toArray()))));
+            json.put("loadAverage", load);
+            json.put("baselineMs", round(baselineMs));
+            json.put("baselinePeakMiB", round(max(baseline.stream().mapToDouble(Sample::peakMiB).toArray())));
+            json.put("baselineClassesLoaded", baseline.get(0).result().integer("loadedClasses"));
+
+            Map<String, Object> functions = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Sample>> entry : cold.entrySet()) {
+                String function = entry.getKey();
+                List<Sample> runs = entry.getValue();
+                double init = median(runs.stream().mapToDouble(Sample::initMs).toArray());
+                double first = median(runs.stream().mapToDouble(Sample::firstMs).toArray());
+                double coldMs = median(runs.stream().mapToDouble(Sample::coldMs).toArray());
+                // Each sample's function JVM against the baseline JVM of the same sample: drift on a noisy machine
+                // moves both, so the median of the paired ratios is steadier than a ratio of medians.
+                double ratio = median(pairedRatios(runs, baseline));
+                double peak = max(runs.stream().mapToDouble(Sample::peakMiB).toArray());
+                double[] own = warmOwnMs(runs);
+                double[] total = warmMs(runs, "warmTotalNanos");
+                Arrays.sort(own);
+                Arrays.sort(total);
+                double callsPerInvocation = warmCalls(runs);
+                long failures = runs.stream().mapToLong(s -> s.result().has("warmFailures") ? s.result().integer("warmFailures") : 0).sum();
+                List<Sample> primedRuns = primed.getOrDefault(function, List.of());
+                double prime = primedRuns.isEmpty() ? Double.NaN : median(primedRuns.stream().mapToDouble(s -> s.ms("ready", "primed")).toArray());
+                double firstPrimed = primedRuns.isEmpty() ? Double.NaN : median(primedRuns.stream().mapToDouble(Sample::firstMs).toArray());
+
+                out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6.2f | %12s %12s %12s %6.2f | %9s | %9s %11s%n",
+                        function, ms(init), ms(first), ms(coldMs), ratio,
+                        own.length == 0 ? "-" : ms3(percentile(own, 50)), own.length == 0 ? "-" : ms3(percentile(own, 99)),
+                        total.length == 0 ? "-" : ms3(percentile(total, 50)), callsPerInvocation, mib(peak),
+                        Double.isNaN(prime) ? "-" : ms(prime), Double.isNaN(firstPrimed) ? "-" : ms(firstPrimed)));
+
+                boolean ratioPass = ratio <= INIT_RATIO_TARGET;
+                verdicts.add(verdict(ratioPass, String.format(Locale.ROOT, "%s init+first / baseline %.2f <= %.1f (medians %s and %s)",
+                        function, ratio, INIT_RATIO_TARGET, ms(coldMs), ms(baselineMs))));
+                boolean warmPass = own.length > 0 && percentile(own, 50) < WARM_MEDIAN_TARGET_MS && failures == 0;
+                verdicts.add(verdict(warmPass, String.format(Locale.ROOT, "%s warm median excluding the sandbox %s < %.0f ms%s",
+                        function, own.length == 0 ? "(not measured: --warm 0)" : ms3(percentile(own, 50)), WARM_MEDIAN_TARGET_MS,
+                        failures == 0 ? "" : " (" + failures + " warm invocations threw)")));
+                boolean peakPass = peak < PEAK_RSS_TARGET_MIB;
+                verdicts.add(verdict(peakPass, String.format(Locale.ROOT, "%s peak resident memory %s < %.0f MiB",
+                        function, mib(peak), PEAK_RSS_TARGET_MIB)));
+                allPass &= ratioPass && warmPass && peakPass;
+
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("initMs", round(init));
+                figures.put("firstMs", round(first));
+                figures.put("initPlusFirstMs", round(coldMs));
+                figures.put("ratioToBaseline", round(ratio));
+                figures.put("warmOwnP50Ms", own.length == 0 ? null : round(percentile(own, 50)));
+                figures.put("warmOwnP99Ms", own.length == 0 ? null : round(percentile(own, 99)));
+                figures.put("warmTotalP50Ms", total.length == 0 ? null : round(percentile(total, 50)));
+                figures.put("warmTotalP99Ms", total.length == 0 ? null : round(percentile(total, 99)));
+                figures.put("sandboxCallsPerWarmInvocation", round(callsPerInvocation));
+                figures.put("peakRssMiB", round(peak));
+                figures.put("classesLoaded", runs.get(0).result().integer("loadedClasses"));
+                figures.put("primeMs", Double.isNaN(prime) ? null : round(prime));
+                figures.put("firstAfterPrimeMs", Double.isNaN(firstPrimed) ? null : round(firstPrimed));
+                figures.put("samples", runs.stream().map(s -> Map.of("initMs", round(s.initMs()), "firstMs", round(s.firstMs()),
+                        "peakRssMiB", round(s.peakMiB()))).toList());
+                functions.put(function, figures);
+            }
+            json.put("functions", functions);
+            json.put("baselineSamplesMs", baseline.stream().map(s -> round(s.coldMs())).toList());
+
+            out.append('\n').append(String.join("\n", verdicts)).append('\n');
+            out.append(allPass ? "ALL TARGETS PASS\n" : "SOME TARGETS MISSED\n");
+            out.append("warm p50/p99: the function's own time (invocation time minus the sandbox's handling time of the calls it made); "
+                    + "p50 total includes the sandbox; calls = sandbox requests per warm invocation\n");
+            System.out.print(out);
+            Path results = OUT.resolve("results.json");
+            Files.writeString(results, Json.writePretty(json), StandardCharsets.UTF_8);
+            System.out.println("details: " + results + ", logs: " + OUT.resolve("logs"));
+            return allPass ? 0 : 1;
+        }
+
+        private static double[] pairedRatios(List<Sample> runs, List<Sample> baseline) {
+            double[] ratios = new double[Math.min(runs.size(), baseline.size())];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = runs.get(i).coldMs() / baseline.get(i).coldMs();
+            }
+            return ratios;
+        }
+
+        private static String verdict(boolean pass, String text) {
+            return (pass ? "PASS " : "FAIL ") + text;
+        }
+
+        /** Every warm invocation of every sample, minus the sandbox's time for its calls, in ms. */
+        private static double[] warmOwnMs(List<Sample> runs) {
+            List<Double> values = new ArrayList<>();
+            for (Sample run : runs) {
+                if (!run.result().has("warmTotalNanos")) {
+                    continue;
+                }
+                List<Object> total = run.result().array("warmTotalNanos");
+                List<Object> sandbox = run.result().array("warmSandboxNanos");
+                for (int i = 0; i < total.size(); i++) {
+                    values.add((((Number) total.get(i)).longValue() - ((Number) sandbox.get(i)).longValue()) / 1e6);
+                }
+            }
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private static double[] warmMs(List<Sample> runs, String member) {
+            List<Double> values = new ArrayList<>();
+            for (Sample run : runs) {
+                if (run.result().has(member)) {
+                    run.result().array(member).forEach(v -> values.add(((Number) v).longValue() / 1e6));
+                }
+            }
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private static double warmCalls(List<Sample> runs) {
+            long calls = 0;
+            long invocations = 0;
+            for (Sample run : runs) {
+                if (run.result().has("warmCalls")) {
+                    for (Object value : run.result().array("warmCalls")) {
+                        calls += ((Number) value).longValue();
+                        invocations++;
+                    }
+                }
+            }
+            return invocations == 0 ? 0 : (double) calls / invocations;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(double[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static String ms(double value) {
+        return String.format(Locale.ROOT, "%.0f ms", value);
+    }
+
+    private static String ms3(double value) {
+        return String.format(Locale.ROOT, "%.2f ms", value);
+    }
+
+    private static String mib(double value) {
+        return String.format(Locale.ROOT, "%.0f MiB", value);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package tidewatch.ecs;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tidewatch.config.Settings;
+import tidewatch.local.Sandbox;
+import tidewatch.local.World;
+import tidewatch.log.Log;
+
+/** The SnapStart hook against the sandbox: it must send nothing, throw nothing, and leave the function working. */
+class EcsPrimingTest {
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    private Sandbox sandbox;
+
+    @BeforeEach
+    void start() {
+        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+        sandbox = Sandbox.start(World.load(Path.of("events/worlds/web-crash-loop.json")));
+    }
+
+    @AfterEach
+    void stop() {
+        Log.redirect(System.out, Log.Level.INFO);
+        sandbox.close();
+    }
+
+    @Test
+    void theCheckpointHookSendsNothingThenTheFunctionWorks() throws Exception {
+        EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(Map.of(
+                "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications",
+                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url", "ENABLE_TASK_RESTARTS", "true")),
+                sandbox.clients(Duration.ofSeconds(2)));
+
+        assertDoesNotThrow(() -> function.beforeCheckpoint(null));
+        assertTrue(sandbox.calls().isEmpty(), "no notification, no RunTask, no secret read: " + sandbox.calls());
+        assertEquals(0, sandbox.requests());
+        String log = logs.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("\"requestsStopped\":7") && log.contains("\"failures\":0"), log);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        function.handleRequest(new ByteArrayInputStream(SampleEvents.text("ecs-service-task-crashed.json")
+                .getBytes(StandardCharsets.UTF_8)), out, null);
+        assertEquals("{\"result\":\"NOTIFIED\"}", out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, sandbox.calls("sns", "Publish").size());
+        assertEquals(1, sandbox.calls("slack", "post").size(), "the webhook is read on first use, after the snapshot");
+        assertEquals(1, sandbox.calls("ssm", "GetParameter").size());
+    }
+}
