@@ -122,6 +122,11 @@ public final class LocalInvoke {
             env.put(LambdaBootstrap.HANDLER, template.functionHandler(arguments.function()));
             env.put(LambdaBootstrap.EVENT_FILE, arguments.event().toAbsolutePath().toString());
             env.put(LambdaBootstrap.RESULT_FILE, result.toString());
+            Path recorded = null;
+            if (sandbox == null) {
+                recorded = Files.createTempFile("tidewatch-calls", ".jsonl"); // no sandbox: the SDK records its own calls
+                env.put(CallRecorder.CALLS_FILE, recorded.toString());
+            }
 
             List<Map<String, Object>> metrics = new ArrayList<>();
             int timeout = FunctionJvm.timeout(template, arguments.function());
@@ -135,7 +140,8 @@ public final class LocalInvoke {
                     ? Json.parseObject(Files.readString(result), "result").asMap()
                     : Map.of("error", finished ? "the function's JVM exited without a result" : "timed out after " + timeout + " s");
             Files.deleteIfExists(result);
-            List<Map<String, Object>> calls = sandbox == null ? List.of() : sandbox.calls().stream().map(Sandbox.Call::toJson).toList();
+            List<Map<String, Object>> calls = sandbox != null ? sandbox.calls().stream().map(Sandbox.Call::toJson).toList()
+                    : recordedCalls(recorded);
             return new Report(arguments.function(), calls, metrics, outcome.get("output"), (String) outcome.get("error"));
         } catch (IOException e) {
             return new Report(arguments.function(), List.of(), List.of(), null, "runner failed: " + e.getMessage());
@@ -144,6 +150,17 @@ public final class LocalInvoke {
                 sandbox.close();
             }
         }
+    }
+
+    private static List<Map<String, Object>> recordedCalls(Path file) throws IOException {
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                calls.add(Json.parseObject(line, "recorded call").asMap());
+            }
+        }
+        Files.deleteIfExists(file);
+        return calls;
     }
 
     /** Runs the function's JVM, passing each line of its output (its log) on; false when it timed out. */

@@ -94,6 +94,23 @@ class LocalInvokeTest {
     }
 
     @Test
+    void withAwsTheSdkRecordsItsOwnCalls() {
+        // --aws as someone with an account would run it, but the "account" is a sandbox started here, so that
+        // the calls can be checked: the report's calls come from the function's own SDK clients.
+        try (Sandbox account = Sandbox.start(World.load(Path.of("events/worlds/vpn-both-tunnels-down.json")))) {
+            LocalInvoke.Report report = run("invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--aws",
+                    "--env", "AWS_ENDPOINT_URL=" + account.endpoint(), "--env", "AWS_REGION=eu-west-1",
+                    "--env", "AWS_ACCESS_KEY_ID=AKIDTEST", "--env", "AWS_SECRET_ACCESS_KEY=test-secret");
+            assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
+            List<String> sent = account.calls().stream().filter(c -> !c.service().equals("slack"))
+                    .map(c -> c.service() + " " + c.operation()).toList();
+            assertEquals(sent, report.calls().stream().map(c -> c.get("service") + " " + c.get("operation")).toList());
+            Map<String, Object> invoke = params(calls(report, "lambda", "Invoke").get(0));
+            assertEquals(Map.of("burst", 3), invoke.get("Payload"));
+        }
+    }
+
+    @Test
     void aHandlerThatThrowsIsReportedAsAnError() throws IOException {
         Path bad = Files.createTempFile("tidewatch-bad-event", ".json");
         Files.writeString(bad, "{\"detail-type\": \"ECS Task State Change\", ");
