@@ -12,8 +12,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -31,7 +29,6 @@ import tidewatch.json.Json;
  */
 public final class CallRecorder implements ExecutionInterceptor {
     static final String CALLS_FILE = "TIDEWATCH_CALLS_FILE";
-    private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
 
     private final Path file;
 
@@ -49,9 +46,9 @@ public final class CallRecorder implements ExecutionInterceptor {
         if (file == null) {
             return;
         }
-        Matcher signing = SIGNING_SERVICE.matcher(context.httpRequest().firstMatchingHeader("Authorization").orElse(""));
         Map<String, Object> call = new LinkedHashMap<>();
-        call.put("service", signing.find() ? signing.group(1) : String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)));
+        call.put("service", Sandbox.signingService(context.httpRequest().firstMatchingHeader("Authorization").orElse(null),
+                String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))));
         call.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
         call.put("params", value(context.request()));
         synchronized (CallRecorder.class) {

@@ -209,14 +209,19 @@ public final class Sandbox implements AutoCloseable {
 
     private record Request(String service, String operation, Map<String, Object> params, String protocol) {}
 
+    /** The service a SigV4 Authorization header was signed for ("ecs", "sns", "logs", ...), as AWS routes on it. */
+    static String signingService(String authorization, String otherwise) {
+        Matcher signing = SIGNING_SERVICE.matcher(authorization == null ? "" : authorization);
+        return signing.find() ? signing.group(1) : otherwise;
+    }
+
     private Request identify(HttpExchange exchange, String body) {
         String path = exchange.getRequestURI().getPath();
         if (path.startsWith(SLACK_PATH)) {
             return new Request("slack", "post", jsonParams(body), "slack");
         }
         String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
-        Matcher signing = SIGNING_SERVICE.matcher(authorization);
-        String service = signing.find() ? signing.group(1) : "unknown";
+        String service = signingService(authorization, "unknown");
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         if (target != null) {
             return new Request(service, target.substring(target.indexOf('.') + 1), jsonParams(body), "json");
