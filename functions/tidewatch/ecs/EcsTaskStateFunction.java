@@ -211,8 +211,9 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
 
         String action = plan.action();
         boolean retryLater = false;
+        TaskRestarter.Outcome outcome = null;
         if (plan.restart() != null) {
-            TaskRestarter.Outcome outcome = restarter.restart(plan.restart());
+            outcome = restarter.restart(plan.restart());
             action = TaskStopDecision.restartResult(plan, outcome.startedTaskArn(), outcome.failure());
             retryLater = !outcome.started() && outcome.retryable();
         }
@@ -221,7 +222,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         Result result = retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
                 : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED;
         Notice notice = diagnosis.abnormal() || plan.tellPeople()
-                ? new Notice(event, diagnosis, facts, plan, action, groupKey(event, diagnosis, plan, action)) : null;
+                ? new Notice(event, diagnosis, facts, plan, action, groupKey(event, diagnosis, outcome)) : null;
         return new Item(messageId, result, notice);
     }
 
@@ -229,12 +230,12 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
      * Stops are grouped by service or family and cause; a restart's outcome splits a group further, so that a failed
      * restart is never hidden behind a successful one of the same family.
      */
-    private static String groupKey(TaskStopEvent event, Diagnosis diagnosis, TaskStopDecision.Plan plan, String action) {
+    private static String groupKey(TaskStopEvent event, Diagnosis diagnosis, TaskRestarter.Outcome restart) {
         String key = TaskStopMessage.key(event, diagnosis);
-        if (plan.restart() == null) {
+        if (restart == null) {
             return key;
         }
-        return key + (action.startsWith("Restarted") ? "#restarted" : "#restart-failed");
+        return key + (restart.started() ? "#restarted" : "#restart-failed");
     }
 
     private CrashLoop.Count crashCount(TaskStopEvent event) {

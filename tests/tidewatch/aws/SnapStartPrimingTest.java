@@ -3,35 +3,32 @@ package tidewatch.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** Priming runs every SDK call of every client up to transmission, and nothing reaches the sandbox. */
 class SnapStartPrimingTest {
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private Sandbox sandbox;
 
     @BeforeEach
     void start() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
         sandbox = Sandbox.start(World.empty());
     }
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
         sandbox.close();
     }
 
@@ -50,8 +47,8 @@ class SnapStartPrimingTest {
 
         // ECS: DescribeTaskDefinition, ListTasks, DescribeTasks, RunTask; EC2: DescribeVpnConnections, CreateTags,
         // ReplaceVpnTunnel; one each for Logs, SNS, Lambda, Secrets Manager and SSM. Each stopped once: no retries.
-        assertEquals(12, result.requestsStopped(), logs.toString(StandardCharsets.UTF_8));
-        assertEquals(0, result.failures(), logs.toString(StandardCharsets.UTF_8));
+        assertEquals(12, result.requestsStopped(), logs.text());
+        assertEquals(0, result.failures(), logs.text());
         assertEquals(0, sandbox.requests(), "nothing was sent");
         assertTrue(sandbox.calls().isEmpty());
     }
@@ -82,6 +79,6 @@ class SnapStartPrimingTest {
                 () -> SnapStartPriming.renderSampleMessage("test"));
         assertEquals(2, result.failures());
         assertEquals(0, result.requestsStopped());
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("SnapStart priming step failed"));
+        assertTrue(logs.text().contains("SnapStart priming step failed"));
     }
 }

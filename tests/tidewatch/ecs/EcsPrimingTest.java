@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,25 +13,25 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
-import tidewatch.log.Log;
+import tidewatch.log.CapturedLog;
 
 /** The SnapStart hook against the sandbox: it must send nothing, throw nothing, and leave the function working. */
 class EcsPrimingTest {
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CapturedLog logs = new CapturedLog();
     private Sandbox sandbox;
 
     @BeforeEach
     void start() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
         sandbox = Sandbox.start(World.load(Path.of("events/worlds/web-crash-loop.json")));
     }
 
     @AfterEach
     void stop() {
-        Log.redirect(System.out, Log.Level.INFO);
         sandbox.close();
     }
 
@@ -46,7 +45,7 @@ class EcsPrimingTest {
         assertDoesNotThrow(() -> function.beforeCheckpoint(null));
         assertTrue(sandbox.calls().isEmpty(), "no notification, no RunTask, no secret read: " + sandbox.calls());
         assertEquals(0, sandbox.requests());
-        String log = logs.toString(StandardCharsets.UTF_8);
+        String log = logs.text();
         assertTrue(log.contains("\"requestsStopped\":7") && log.contains("\"failures\":0"), log);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,30 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tidewatch.log.Log;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tidewatch.log.CapturedLog;
 
 /** The SnapStart hook: no probe reaches a target and no metric is written (it would count as a real round). */
 class KeepalivePrimingTest {
     private final LoopbackHosts hosts = new LoopbackHosts();
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 
-    @BeforeEach
-    void captureLog() {
-        Log.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
-    }
+    @RegisterExtension
+    final CapturedLog logged = new CapturedLog();
+
 
     @AfterEach
     void restore() throws Exception {
-        Log.redirect(System.out, Log.Level.INFO);
         hosts.close();
     }
 
@@ -43,7 +37,7 @@ class KeepalivePrimingTest {
 
         Thread.sleep(100); // an accept, had there been a connection
         assertEquals(0, target.accepted().get(), "the configured target was not probed");
-        String log = logged.toString(StandardCharsets.UTF_8);
+        String log = logged.text();
         assertFalse(log.contains("\"_aws\""), "no Embedded Metric Format record: " + log);
         assertTrue(log.contains("SnapStart priming done") && log.contains("\"failures\":0"), log);
     }
