@@ -8,7 +8,11 @@ import java.util.Map;
 /** Reads and writes JSON as plain maps, lists, strings, numbers and booleans (jackson-jr: no reflection, fast to load). */
 public final class Json {
     private static final JSON COMPACT = JSON.builder().build();
-    private static final JSON PRETTY = JSON.builder().enable(JSON.Feature.PRETTY_PRINT_OUTPUT).build();
+    /** For reports people read, where a null member says something ("error": null) and must not be left out. */
+    private static final JSON PRETTY = JSON.builder()
+            .enable(JSON.Feature.PRETTY_PRINT_OUTPUT)
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES)
+            .build();
 
     private Json() {}
 

@@ -52,6 +52,8 @@ class LocalInvokeTest {
         assertEquals(Map.of("result", "NOTIFIED"), report.output());
         String json = Json.write(report.toJson());
         assertFalse(json.contains("/slack/services/T0SANDBOX"), "the webhook URL is a secret and never reported");
+        String printed = Json.writePretty(report.toJson());
+        assertTrue(printed.contains("\"error\" : null"), "the printed report always has its error member: " + printed);
     }
 
     @Test
