@@ -43,8 +43,11 @@ public final class Benchmark {
     private static final int CHILD_TIMEOUT_SECONDS = 300;
     static final List<String> FUNCTIONS = List.of("EcsTaskStateFunction", "VpnAlarmFunction", "VpnKeepaliveFunction");
 
-    /** A function under test: its sample event and the world its sandbox answers from. */
-    record Workload(String function, Path event, Path world, Map<String, String> env) {}
+    /**
+     * A function under test: its sample event, the world its sandbox answers from, and the {@link FloorProcess}
+     * floors measured with it.
+     */
+    record Workload(String function, Path event, Path world, Map<String, String> env, List<String> floors) {}
 
     /** One JVM's report, with the parent's clock reading just before it started the process. */
     record Sample(String kind, long spawned, JsonObject result) {
@@ -152,11 +155,11 @@ public final class Benchmark {
                 URI empty = startSandbox(null);
                 List<Workload> workloads = new ArrayList<>(List.of(
                         new Workload("EcsTaskStateFunction", Path.of("events/ecs-service-task-crashed.json"),
-                                Path.of("events/worlds/web-crash-loop.json"), Map.of()),
+                                Path.of("events/worlds/web-crash-loop.json"), Map.of(), List.of("ecs")),
                         new Workload("VpnAlarmFunction", Path.of("events/vpn-alarm-eventbridge.json"),
-                                Path.of("events/worlds/vpn-one-tunnel-down.json"), Map.of()),
+                                Path.of("events/worlds/vpn-one-tunnel-down.json"), Map.of(), List.of("vpn", "vpn-telemetry")),
                         new Workload("VpnKeepaliveFunction", Path.of("events/keepalive-scheduled.json"), null,
-                                Map.of("KEEPALIVE_TARGETS", "127.0.0.1:" + keepaliveTarget.getLocalPort()))));
+                                Map.of("KEEPALIVE_TARGETS", "127.0.0.1:" + keepaliveTarget.getLocalPort()), List.of())));
                 workloads.removeIf(w -> !only.isEmpty() && !only.contains(w.function()));
                 Map<String, URI> endpoints = new LinkedHashMap<>();
                 for (Workload workload : workloads) {
@@ -175,6 +178,7 @@ public final class Benchmark {
                 List<Sample> baseline = new ArrayList<>();
                 Map<String, List<Sample>> cold = new LinkedHashMap<>();
                 Map<String, List<Sample>> primedSamples = new LinkedHashMap<>();
+                Map<String, List<Sample>> floors = new LinkedHashMap<>();
                 for (int i = 1; i <= samples; i++) {
                     System.err.printf(Locale.ROOT, "benchmark: sample %d of %d%n", i, samples);
                     baseline.add(runBaseline(baselineEnv, "baseline-" + i));
@@ -182,13 +186,19 @@ public final class Benchmark {
                         URI endpoint = endpoints.get(workload.function());
                         cold.computeIfAbsent(workload.function(), k -> new ArrayList<>())
                                 .add(runFunction(workload, endpoint, warm, false, workload.function() + "-" + i));
+                        for (String floor : workload.floors()) {
+                            floors.computeIfAbsent(floor, k -> new ArrayList<>())
+                                    .add(runFloor(workload, floor, endpoint, "floor-" + floor + "-" + i));
+                        }
                         if (primed) {
                             primedSamples.computeIfAbsent(workload.function(), k -> new ArrayList<>())
                                     .add(runFunction(workload, endpoint, 0, true, workload.function() + "-primed-" + i));
                         }
                     }
                 }
-                return new Report(samples, warm, baseline, cold, primedSamples, template, jvmOptions,
+                Map<String, String> floorOwner = new LinkedHashMap<>();
+                workloads.forEach(w -> w.floors().forEach(floor -> floorOwner.put(floor, w.function())));
+                return new Report(samples, warm, baseline, cold, primedSamples, floors, floorOwner, template, jvmOptions,
                         (System.nanoTime() - started) / 1e9, loadBefore + " before, " + loadAverage() + " after").print();
             } finally {
                 for (Process sandbox : sandboxes) {
@@ -242,6 +252,14 @@ public final class Benchmark {
             return run("baseline", command, env, label);
         }
 
+        private Sample runFloor(Workload workload, String floor, URI sandbox, String label) throws Exception {
+            Map<String, String> env = FunctionJvm.environment(template, workload.function(), Map.of(), sandbox);
+            env.putAll(workload.env());
+            List<String> command = jvm(FunctionJvm.memorySize(template, workload.function()), FloorProcess.class.getName(),
+                    floor, resultFile(label).toString());
+            return run("floor", command, env, label);
+        }
+
         private Sample runFunction(Workload workload, URI sandbox, int warmInvocations, boolean prime, String label) throws Exception {
             Map<String, String> env = FunctionJvm.environment(template, workload.function(), Map.of(), sandbox);
             env.putAll(workload.env());
@@ -293,18 +311,22 @@ public final class Benchmark {
         private final List<Sample> baseline;
         private final Map<String, List<Sample>> cold;
         private final Map<String, List<Sample>> primed;
+        private final Map<String, List<Sample>> floors;
+        private final Map<String, String> floorOwner;
         private final CloudFormationTemplate template;
         private final List<String> jvmOptions;
         private final double seconds;
         private final String load;
 
         Report(int samples, int warm, List<Sample> baseline, Map<String, List<Sample>> cold, Map<String, List<Sample>> primed,
-               CloudFormationTemplate template, List<String> jvmOptions, double seconds, String load) {
+               Map<String, List<Sample>> floors, Map<String, String> floorOwner, CloudFormationTemplate template, List<String> jvmOptions, double seconds, String load) {
             this.samples = samples;
             this.warm = warm;
             this.baseline = baseline;
             this.cold = cold;
             this.primed = primed;
+            this.floors = floors;
+            this.floorOwner = floorOwner;
             this.template = template;
             this.jvmOptions = jvmOptions;
             this.seconds = seconds;
@@ -332,10 +354,10 @@ public final class Benchmark {
             // Other work on the machine moves every figure: a load average well above 1 means the run was not alone.
             out.append("load average (1, 5, 15 min): ").append(load).append("\n\n");
 
-            out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s | %9s %11s%n",
+            out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s | %9s %11s%n",
                     "", "init", "first", "init+first", "ratio", "warm p50", "warm p99", "p50 total", "calls", "peak RSS",
                     "prime", "1st primed"));
-            out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s |%n",
+            out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6s | %12s %12s %12s %6s | %9s |%n",
                     "baseline (1 client)", "", "", ms(baselineMs), "1.00", "", "", "", "1", mib(max(baseline.stream().mapToDouble(Sample::peakMiB).toArray()))));
             json.put("loadAverage", load);
             json.put("baselineMs", round(baselineMs));
@@ -363,15 +385,34 @@ public final class Benchmark {
                 double prime = primedRuns.isEmpty() ? Double.NaN : median(primedRuns.stream().mapToDouble(s -> s.ms("ready", "primed")).toArray());
                 double firstPrimed = primedRuns.isEmpty() ? Double.NaN : median(primedRuns.stream().mapToDouble(Sample::firstMs).toArray());
 
-                out.append(String.format(Locale.ROOT, "%-22s %9s %9s %11s %6.2f | %12s %12s %12s %6.2f | %9s | %9s %11s%n",
+                out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6.2f | %12s %12s %12s %6.2f | %9s | %9s %11s%n",
                         function, ms(init), ms(first), ms(coldMs), ratio,
                         own.length == 0 ? "-" : ms3(percentile(own, 50)), own.length == 0 ? "-" : ms3(percentile(own, 99)),
                         total.length == 0 ? "-" : ms3(percentile(total, 50)), callsPerInvocation, mib(peak),
                         Double.isNaN(prime) ? "-" : ms(prime), Double.isNaN(firstPrimed) ? "-" : ms(firstPrimed)));
+                // The function's floors: the same AWS work without Tidewatch's code (FloorProcess), paired with the
+                // baseline like the function.
+                Map<String, Object> floorFigures = new LinkedHashMap<>();
+                String floorNote = "";
+                for (Map.Entry<String, List<Sample>> floor : floors.entrySet()) {
+                    if (!floorOwner.getOrDefault(floor.getKey(), "").equals(function)) {
+                        continue;
+                    }
+                    List<Sample> floorRuns = floor.getValue();
+                    double floorMs = median(floorRuns.stream().mapToDouble(Sample::coldMs).toArray());
+                    double floorRatio = median(pairedRatios(floorRuns, baseline));
+                    double floorPeak = max(floorRuns.stream().mapToDouble(Sample::peakMiB).toArray());
+                    String label = FloorProcess.FLOORS.get(floor.getKey());
+                    out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6.2f | %12s %12s %12s %6s | %9s |%n",
+                            "  " + label, "", "", ms(floorMs), floorRatio, "", "", "", "", mib(floorPeak)));
+                    floorNote += String.format(Locale.ROOT, "; %s %.2f", label, floorRatio);
+                    floorFigures.put(floor.getKey(), Map.of("what", label, "ms", round(floorMs), "ratioToBaseline", round(floorRatio),
+                            "peakRssMiB", round(floorPeak)));
+                }
 
                 boolean ratioPass = ratio <= INIT_RATIO_TARGET;
-                verdicts.add(verdict(ratioPass, String.format(Locale.ROOT, "%s init+first / baseline %.2f <= %.1f (medians %s and %s)",
-                        function, ratio, INIT_RATIO_TARGET, ms(coldMs), ms(baselineMs))));
+                verdicts.add(verdict(ratioPass, String.format(Locale.ROOT, "%s init+first / baseline %.2f <= %.1f (medians %s and %s%s)",
+                        function, ratio, INIT_RATIO_TARGET, ms(coldMs), ms(baselineMs), floorNote)));
                 boolean warmPass = own.length > 0 && percentile(own, 50) < WARM_MEDIAN_TARGET_MS && failures == 0;
                 verdicts.add(verdict(warmPass, String.format(Locale.ROOT, "%s warm median excluding the sandbox %s < %.0f ms%s",
                         function, own.length == 0 ? "(not measured: --warm 0)" : ms3(percentile(own, 50)), WARM_MEDIAN_TARGET_MS,
@@ -393,6 +434,7 @@ public final class Benchmark {
                 figures.put("sandboxCallsPerWarmInvocation", round(callsPerInvocation));
                 figures.put("peakRssMiB", round(peak));
                 figures.put("classesLoaded", runs.get(0).result().integer("loadedClasses"));
+                figures.put("floors", floorFigures);
                 figures.put("primeMs", Double.isNaN(prime) ? null : round(prime));
                 figures.put("firstAfterPrimeMs", Double.isNaN(firstPrimed) ? null : round(firstPrimed));
                 figures.put("samples", runs.stream().map(s -> Map.of("initMs", round(s.initMs()), "firstMs", round(s.firstMs()),
