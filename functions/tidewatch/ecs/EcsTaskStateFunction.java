@@ -218,7 +218,8 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
             retryLater = !outcome.started() && outcome.retryable();
         }
         Log.info("task stop diagnosed", "task", event.taskArn(), "group", event.group(), "cause", diagnosis.cause().name(),
-                "abnormal", diagnosis.abnormal(), "tellPeople", plan.tellPeople(), "crashCount", plan.crashCount(), "action", action);
+                "abnormal", diagnosis.abnormal(), "tellPeople", plan.tellPeople(),
+                "abnormalStopsInWindow", plan.crashCount().inWindow(), "abnormalStopsInARow", plan.crashCount().inARow(), "action", action);
         Result result = retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
                 : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED;
         Notice notice = diagnosis.abnormal() || plan.tellPeople()

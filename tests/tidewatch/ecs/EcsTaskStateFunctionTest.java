@@ -95,6 +95,9 @@ class EcsTaskStateFunctionTest {
         assertTrue(slack.contains("&lt;!channel&gt; Unhandled exception"), "log lines are escaped for Slack");
         assertFalse(slack.contains("<!channel>"));
         assertTrue(sandbox.calls("ecs", "RunTask").isEmpty(), "service tasks are never restarted by Tidewatch");
+
+        String diagnosed = logs.lines().stream().filter(line -> line.contains("\"task stop diagnosed\"")).findFirst().orElseThrow();
+        assertTrue(diagnosed.contains("\"abnormalStopsInWindow\":3,\"abnormalStopsInARow\":3"), "the counts as JSON numbers: " + diagnosed);
     }
 
     @Test
