@@ -30,9 +30,10 @@ import tidewatch.local.FunctionJvm;
  * environment and JAVA_TOOL_OPTIONS, the managed runtime's JVM options), against a sandbox that runs in a process of
  * its own. The JVM reports init (JVM start to handler constructed), the first invocation, {@code --warm} more
  * invocations with the sandbox's own handling time of each, and its peak resident memory (VmHWM). Each sample also
- * runs the baseline (a bare JVM that builds one SDK client and makes one call) and a primed JVM of each function (the
- * SnapStart hook between init and the first invocation). Medians over the samples are compared with the targets;
- * the exit status is 1 when a target is missed.
+ * runs the baseline (a bare JVM that builds one SDK client and makes one call), each function's floors
+ * ({@link FloorProcess}: the function's AWS calls without its logic, measured like the baseline) and a primed JVM of
+ * each function (the SnapStart hook between init and the first invocation). Medians over the samples are compared
+ * with the targets; the exit status is 1 when a target is missed.
  */
 public final class Benchmark {
     static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]";
@@ -45,7 +46,7 @@ public final class Benchmark {
 
     /**
      * A function under test: its sample event, the world its sandbox answers from, and the {@link FloorProcess}
-     * floors measured with it.
+     * floors measured with it, the first of them all of its AWS calls.
      */
     record Workload(String function, Path event, Path world, Map<String, String> env, List<String> floors) {}
 
@@ -178,27 +179,26 @@ public final class Benchmark {
                 List<Sample> baseline = new ArrayList<>();
                 Map<String, List<Sample>> cold = new LinkedHashMap<>();
                 Map<String, List<Sample>> primedSamples = new LinkedHashMap<>();
-                Map<String, List<Sample>> floors = new LinkedHashMap<>();
+                Map<String, Map<String, List<Sample>>> floors = new LinkedHashMap<>();
                 for (int i = 1; i <= samples; i++) {
                     System.err.printf(Locale.ROOT, "benchmark: sample %d of %d%n", i, samples);
                     baseline.add(runBaseline(baselineEnv, "baseline-" + i));
                     for (Workload workload : workloads) {
                         URI endpoint = endpoints.get(workload.function());
+                        // Floors first: nearer the baseline JVM they are paired with, before the warm loop heats the machine.
+                        for (String floor : workload.floors()) {
+                            floors.computeIfAbsent(workload.function(), k -> new LinkedHashMap<>()).computeIfAbsent(floor, k -> new ArrayList<>())
+                                    .add(runFloor(workload, floor, endpoint, workload.function() + "-floor-" + floor + "-" + i));
+                        }
                         cold.computeIfAbsent(workload.function(), k -> new ArrayList<>())
                                 .add(runFunction(workload, endpoint, warm, false, workload.function() + "-" + i));
-                        for (String floor : workload.floors()) {
-                            floors.computeIfAbsent(floor, k -> new ArrayList<>())
-                                    .add(runFloor(workload, floor, endpoint, "floor-" + floor + "-" + i));
-                        }
                         if (primed) {
                             primedSamples.computeIfAbsent(workload.function(), k -> new ArrayList<>())
                                     .add(runFunction(workload, endpoint, 0, true, workload.function() + "-primed-" + i));
                         }
                     }
                 }
-                Map<String, String> floorOwner = new LinkedHashMap<>();
-                workloads.forEach(w -> w.floors().forEach(floor -> floorOwner.put(floor, w.function())));
-                return new Report(samples, warm, baseline, cold, primedSamples, floors, floorOwner, template, jvmOptions,
+                return new Report(samples, warm, baseline, cold, primedSamples, floors, template, jvmOptions,
                         (System.nanoTime() - started) / 1e9, loadBefore + " before, " + loadAverage() + " after").print();
             } finally {
                 for (Process sandbox : sandboxes) {
@@ -311,22 +311,21 @@ public final class Benchmark {
         private final List<Sample> baseline;
         private final Map<String, List<Sample>> cold;
         private final Map<String, List<Sample>> primed;
-        private final Map<String, List<Sample>> floors;
-        private final Map<String, String> floorOwner;
+        private final Map<String, Map<String, List<Sample>>> floors;
         private final CloudFormationTemplate template;
         private final List<String> jvmOptions;
         private final double seconds;
         private final String load;
 
         Report(int samples, int warm, List<Sample> baseline, Map<String, List<Sample>> cold, Map<String, List<Sample>> primed,
-               Map<String, List<Sample>> floors, Map<String, String> floorOwner, CloudFormationTemplate template, List<String> jvmOptions, double seconds, String load) {
+               Map<String, Map<String, List<Sample>>> floors, CloudFormationTemplate template, List<String> jvmOptions,
+               double seconds, String load) {
             this.samples = samples;
             this.warm = warm;
             this.baseline = baseline;
             this.cold = cold;
             this.primed = primed;
             this.floors = floors;
-            this.floorOwner = floorOwner;
             this.template = template;
             this.jvmOptions = jvmOptions;
             this.seconds = seconds;
@@ -390,24 +389,33 @@ public final class Benchmark {
                         own.length == 0 ? "-" : ms3(percentile(own, 50)), own.length == 0 ? "-" : ms3(percentile(own, 99)),
                         total.length == 0 ? "-" : ms3(percentile(total, 50)), callsPerInvocation, mib(peak),
                         Double.isNaN(prime) ? "-" : ms(prime), Double.isNaN(firstPrimed) ? "-" : ms(firstPrimed)));
-                // The function's floors: the same AWS work without Tidewatch's code (FloorProcess), paired with the
+                // The function's floors: its AWS work without its logic (FloorProcess), each paired with the baseline
+                // and with the function JVM of the same sample.
                 // baseline like the function.
                 Map<String, Object> floorFigures = new LinkedHashMap<>();
                 String floorNote = "";
-                for (Map.Entry<String, List<Sample>> floor : floors.entrySet()) {
-                    if (!floorOwner.getOrDefault(floor.getKey(), "").equals(function)) {
-                        continue;
-                    }
+                for (Map.Entry<String, List<Sample>> floor : floors.getOrDefault(function, Map.of()).entrySet()) {
                     List<Sample> floorRuns = floor.getValue();
                     double floorMs = median(floorRuns.stream().mapToDouble(Sample::coldMs).toArray());
                     double floorRatio = median(pairedRatios(floorRuns, baseline));
+                    double functionToFloor = median(pairedRatios(runs, floorRuns));
                     double floorPeak = max(floorRuns.stream().mapToDouble(Sample::peakMiB).toArray());
                     String label = FloorProcess.FLOORS.get(floor.getKey());
                     out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6.2f | %12s %12s %12s %6s | %9s |%n",
                             "  " + label, "", "", ms(floorMs), floorRatio, "", "", "", "", mib(floorPeak)));
-                    floorNote += String.format(Locale.ROOT, "; %s %.2f", label, floorRatio);
-                    floorFigures.put(floor.getKey(), Map.of("what", label, "ms", round(floorMs), "ratioToBaseline", round(floorRatio),
-                            "peakRssMiB", round(floorPeak)));
+                    boolean whole = floorFigures.isEmpty(); // the first floor is all of the function's calls
+                    floorNote += whole ? String.format(Locale.ROOT, "; %s %.2f, the function %.2f times it", label, floorRatio, functionToFloor)
+                            : String.format(Locale.ROOT, "; %s %.2f", label, floorRatio);
+                    Map<String, Object> figures = new LinkedHashMap<>();
+                    figures.put("what", label);
+                    figures.put("ms", round(floorMs));
+                    figures.put("ratioToBaseline", round(floorRatio));
+                    if (whole) {
+                        figures.put("functionToFloor", round(functionToFloor));
+                    }
+                    figures.put("peakRssMiB", round(floorPeak));
+                    figures.put("samplesMs", floorRuns.stream().map(f -> round(f.coldMs())).toList());
+                    floorFigures.put(floor.getKey(), figures);
                 }
 
                 boolean ratioPass = ratio <= INIT_RATIO_TARGET;
@@ -447,7 +455,8 @@ public final class Benchmark {
             out.append('\n').append(String.join("\n", verdicts)).append('\n');
             out.append(allPass ? "ALL TARGETS PASS\n" : "SOME TARGETS MISSED\n");
             out.append("warm p50/p99: the function's own time (invocation time minus the sandbox's handling time of the calls it made); "
-                    + "p50 total includes the sandbox; calls = sandbox requests per warm invocation\n");
+                    + "p50 total includes the sandbox; calls = sandbox requests per warm invocation; indented rows: the function's floors, "
+                    + "its AWS calls made one after another on its client configuration without its logic (FloorProcess)\n");
             System.out.print(out);
             Path results = OUT.resolve("results.json");
             Files.writeString(results, Json.writePretty(json), StandardCharsets.UTF_8);

@@ -35,23 +35,34 @@ class FloorProcessTest {
             "ecs, EcsTaskStateFunction, events/ecs-service-task-crashed.json, events/worlds/web-crash-loop.json",
             "vpn, VpnAlarmFunction, events/vpn-alarm-eventbridge.json, events/worlds/vpn-one-tunnel-down.json"})
     void aFloorMakesTheCallsOfTheFunctionsFirstInvocation(String floor, String function, String event, String world) throws Exception {
-        List<String> functionCalls;
+        List<Sandbox.Call> functionCalls;
         try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
             String handler = template.functionHandler(function);
             JsonObject result = runChild(sandbox, function, FunctionProcess.class.getName(), handler.split("::")[0],
                     Path.of(event).toAbsolutePath().toString(), "0");
             assertNull(result.string("error"), "the function ran");
-            functionCalls = calls(sandbox);
+            functionCalls = sandbox.calls();
         }
-        List<String> floorCalls;
+        List<Sandbox.Call> floorCalls;
         try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
             JsonObject result = runChild(sandbox, function, FloorProcess.class.getName(), floor);
             assertNull(result.string("error"), "the floor ran");
-            floorCalls = calls(sandbox);
+            floorCalls = sandbox.calls();
         }
-        assertTrue(functionCalls.size() >= 4, "the sample event takes the function's full path: " + functionCalls);
-        assertTrue(functionCalls.contains("slack post"), functionCalls.toString());
-        assertEquals(functionCalls, floorCalls);
+        assertTrue(functionCalls.size() >= 4, "the sample event takes the function's full path: " + names(functionCalls));
+        assertTrue(names(functionCalls).contains("slack post"), names(functionCalls).toString());
+        assertEquals(names(functionCalls), names(floorCalls));
+        for (int i = 0; i < functionCalls.size(); i++) {
+            Sandbox.Call made = functionCalls.get(i);
+            Sandbox.Call floorMade = floorCalls.get(i);
+            assertNull(floorMade.fault(), "the floor's calls are answered: " + floorMade.toJson());
+            switch (made.service() + " " + made.operation()) {
+                // What the function writes is its own; the floor publishes to the same topic and posts to the same hook.
+                case "sns Publish" -> assertEquals(made.params().get("TopicArn"), floorMade.params().get("TopicArn"));
+                case "slack post" -> { }
+                default -> assertEquals(made.params(), floorMade.params(), "the same request members");
+            }
+        }
     }
 
     @ParameterizedTest
@@ -60,7 +71,7 @@ class FloorProcessTest {
         try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
             JsonObject result = runChild(sandbox, function, FloorProcess.class.getName(), floor);
             assertNull(result.string("error"));
-            assertEquals(List.of("ec2 DescribeVpnConnections"), calls(sandbox));
+            assertEquals(List.of("ec2 DescribeVpnConnections"), names(sandbox.calls()));
             assertNull(sandbox.calls("ec2", "DescribeVpnConnections").get(0).fault(), "answered, not faulted");
         }
     }
@@ -76,12 +87,15 @@ class FloorProcessTest {
                 mainClass, childArgs);
         Path log = dir.resolve("child.log");
         Process process = FunctionJvm.processBuilder(command, env, false).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child finished");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the child did not finish in 60 s: " + Files.readString(log));
+        }
         assertTrue(Files.isRegularFile(resultFile), "a result file; the child's output: " + Files.readString(log));
         return Json.parseObject(Files.readString(resultFile), resultFile.toString());
     }
 
-    private static List<String> calls(Sandbox sandbox) {
-        return sandbox.calls().stream().map(call -> call.service() + " " + call.operation()).toList();
+    private static List<String> names(List<Sandbox.Call> calls) {
+        return calls.stream().map(call -> call.service() + " " + call.operation()).toList();
     }
 }
