@@ -1,15 +1,21 @@
 package tidewatch.vpn;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tidewatch.aws.AwsClients;
 import tidewatch.aws.SnapStartPriming;
 import tidewatch.json.Json;
+import tidewatch.notify.Message;
+import tidewatch.notify.SlackMessage;
+import tidewatch.notify.SnsMessage;
 
 /**
  * SnapStart priming of {@link VpnAlarmFunction} (see {@link SnapStartPriming}): parses a tunnel alarm as EventBridge
- * and SNS deliver it, renders a message for both channels, and runs the EC2, Lambda, SNS and secret-store requests
- * through the SDK up to the point where they would be sent.
+ * and SNS deliver it, assesses it against made-up telemetry of one tunnel down (the verdict, the responses the
+ * function's settings allow, the scheduled tunnel check), renders that message for both channels without running a
+ * response, and runs the EC2, Lambda, SNS and secret-store requests through the SDK up to the point where they would
+ * be sent.
  */
 final class VpnAlarmPriming {
     private static final String ALARM = "{\"AlarmName\":\"tidewatch-priming\",\"AWSAccountId\":\"000000000000\","
@@ -28,17 +34,43 @@ final class VpnAlarmPriming {
               "configuration": {"metrics": [{"id": "m1", "returnData": true, "metricStat": {"period": 300, "stat": "Minimum",
                "metric": {"namespace": "AWS/VPN", "name": "TunnelState", "dimensions": {"VpnId": "vpn-00000000000000000"}}}}]}}}""";
 
+    private static final String VPN_ID = "vpn-00000000000000000";
+
     private VpnAlarmPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws) {
-        return SnapStartPriming.prime("VpnAlarmFunction", aws, VpnAlarmPriming::parseSamples,
-                () -> SnapStartPriming.renderSampleMessage("vpn-alarm"));
+    static SnapStartPriming.Result prime(AwsClients aws, VpnAlarmConfig config) {
+        return SnapStartPriming.prime("VpnAlarmFunction", aws, VpnAlarmPriming::parseSamples, () -> assessSample(config));
+    }
+
+    /**
+     * The function's own path for one alarm, without the calls: the priming alarm, on the function's settings but for
+     * the priming VPN, assessed against one tunnel down for an hour and the other UP; the message rendered with every
+     * planned response reported as requested (none runs). Returns the message.
+     */
+    static Message assessSample(VpnAlarmConfig config) {
+        AlarmEvent alarm = ((ParsedEvent.Alarm) AlarmParser.parse(EVENTBRIDGE).get(0)).event();
+        VpnAlarmConfig primingConfig = new VpnAlarmConfig(List.of(VPN_ID), config.keepaliveBurstEnabled(),
+                config.keepaliveFunctionName(), config.keepaliveBurstRounds(), config.tunnelReplacementEnabled(),
+                config.tunnelDownThreshold(), config.tunnelReplacementCooldown(), config.metricsNamespace());
+        Instant now = Instant.parse("2026-01-01T01:00:00Z");
+        Map<String, VpnTelemetry> telemetry = Map.of(VPN_ID, new VpnTelemetry.Available(new VpnConnectionStatus(VPN_ID,
+                VpnConnectionStatus.AVAILABLE, List.of(
+                        new TunnelTelemetry("192.0.2.10", TunnelTelemetry.Status.DOWN, "priming", now.minusSeconds(3600), 0),
+                        new TunnelTelemetry("192.0.2.20", TunnelTelemetry.Status.UP, "", now.minusSeconds(86_400), 2)),
+                Map.of())));
+        VpnAlarmDecision.tunnelCheck(primingConfig, telemetry, now);
+        Plan.Notify plan = (Plan.Notify) VpnAlarmDecision.decide(alarm, primingConfig, telemetry, now);
+        List<ResponseResult> results = plan.responses().stream().map(ResponseResult::done).toList();
+        Message message = plan.message(results);
+        SlackMessage.render(message);
+        SnsMessage.render(message);
+        Json.write(plan.summary(results, List.of("sns", "slack")));
+        return message;
     }
 
     private static void parseSamples() {
         AlarmParser.parse(EVENTBRIDGE);
         AlarmParser.parse(Json.write(Map.of("Records", List.of(Map.of("EventSource", "aws:sns",
                 "Sns", Map.of("Type", "Notification", "Subject", "ALARM: priming", "Message", ALARM))))));
-        Json.write(Map.of("results", List.of(Map.of("alarm", "tidewatch-priming", "state", "ALARM"))));
     }
 }

@@ -19,6 +19,7 @@ import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
+import tidewatch.notify.Message;
 
 /** The SnapStart hook against the sandbox: it must send nothing, throw nothing, and leave the function working. */
 class VpnAlarmPrimingTest {
@@ -57,5 +58,30 @@ class VpnAlarmPrimingTest {
         assertEquals(1, sandbox.calls("ec2", "DescribeVpnConnections").size(), out.toString(StandardCharsets.UTF_8));
         assertEquals(1, sandbox.calls("sns", "Publish").size());
         assertEquals(1, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void primingAssessesAnAlarmOnTheFunctionsSettingsWithoutRunningAResponse() {
+        VpnAlarmConfig settings = VpnAlarmConfig.from(new Settings(Map.of(
+                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890",
+                "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live",
+                "ENABLE_TUNNEL_REPLACEMENT", "true")));
+
+        Message message = VpnAlarmPriming.assessSample(settings);
+
+        assertTrue(message.title().startsWith(VpnAlarmDecision.TITLE_DEGRADED), message.title());
+        assertTrue(responses(message).contains("keepalive burst of 3 rounds requested")
+                && responses(message).contains("tunnel 192.0.2.10 replacement: requested"),
+                "the burst and the replacement the settings allow, planned and reported as requested: " + responses(message));
+        assertTrue(sandbox.calls().isEmpty(), "nothing ran");
+
+        Message withoutReplacement = VpnAlarmPriming.assessSample(VpnAlarmConfig.from(new Settings(Map.of(
+                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890", "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live"))));
+        assertTrue(responses(withoutReplacement).contains("tunnel replacement: off"), responses(withoutReplacement));
+    }
+
+    private static String responses(Message message) {
+        return message.fields().stream().filter(f -> f.name().equals(Plan.RESPONSE_FIELD))
+                .map(Message.Field::value).findFirst().orElseThrow();
     }
 }
