@@ -10,8 +10,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.stream.XMLEventReader;
 import javax.xml.stream.XMLInputFactory;
@@ -19,10 +22,16 @@ import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.protocol.MarshallingType;
+import software.amazon.awssdk.core.traits.ListTrait;
+import software.amazon.awssdk.core.traits.MapTrait;
+import software.amazon.awssdk.core.traits.TraitType;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -57,9 +66,10 @@ import tidewatch.notify.SnsMessage;
  * marked with an execution attribute, goes through the whole SDK pipeline (marshalling, endpoint resolution,
  * signing) and is stopped by the interceptor just before transmission, so AWS never sees it: no notification, no
  * RunTask, no secret read (the Slack webhook stays unread until the first message, by design). A client that lacks
- * the interceptor is not primed at all. The HTTP client itself is exercised with one request to a listener of our own
- * on loopback, and the XML parser with a document in memory. Priming never throws: a failed step costs only its
- * warm-up.
+ * the interceptor is not primed at all. The answers cannot be read without AWS, so the model types of each stopped
+ * request's answer are loaded from the builders' field definitions instead. The HTTP client itself is exercised with
+ * one request to a listener of our own on loopback, and the XML parser with a document in memory. Priming never
+ * throws: a failed step costs only its warm-up.
  */
 public final class SnapStartPriming {
     /** Marks a request as priming: stopped before it is sent. */
@@ -70,11 +80,14 @@ public final class SnapStartPriming {
         public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
             if (Boolean.TRUE.equals(attributes.getAttribute(PRIMING))) {
                 STOPPED.incrementAndGet();
+                STOPPED_REQUEST_TYPES.add(context.request().getClass());
                 throw new PrimingRequestStopped();
             }
         }
     };
     private static final AtomicInteger STOPPED = new AtomicInteger();
+    /** The request types stopped so far: their answers' shapes are loaded by {@link #loadResponseShapes}. */
+    private static final Set<Class<?>> STOPPED_REQUEST_TYPES = ConcurrentHashMap.newKeySet();
 
     // Placeholders only: the requests that carry them are never sent.
     private static final String ACCOUNT = "000000000000";
@@ -107,6 +120,7 @@ public final class SnapStartPriming {
             for (SdkClient client : clients) {
                 failures += primeClient(function, client);
             }
+            failures += attempt(function, SnapStartPriming::loadResponseShapes);
             failures += attempt(function, () -> exchangeOnLoopback(aws.http()));
             if (clients.stream().anyMatch(c -> c instanceof SnsClient || c instanceof Ec2Client)) {
                 failures += attempt(function, SnapStartPriming::parseXml);
@@ -184,6 +198,62 @@ public final class SnapStartPriming {
                     + "Connection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
             // the client side reports the failure
+        }
+    }
+
+    /**
+     * The answers of the stopped requests cannot be primed by reading them (that needs AWS), so their model classes,
+     * most of what a restored function's first invocation still loads, are loaded and initialised here instead: each
+     * answer's type ({@code XResponse} for {@code XRequest}, the SDK's naming) and every type nested in it, found the
+     * way the SDK's unmarshallers find them, through the builders' field definitions. Returns the types touched.
+     */
+    static int loadResponseShapes() {
+        Set<Class<?>> seen = new HashSet<>();
+        for (Class<?> requestType : List.copyOf(STOPPED_REQUEST_TYPES)) {
+            loadResponseShape(requestType, seen);
+        }
+        return seen.size();
+    }
+
+    /** Loads the answer's shape of one request type; adds the builder types it touched to {@code seen}. */
+    static void loadResponseShape(Class<?> requestType, Set<Class<?>> seen) {
+        String name = requestType.getName();
+        if (!name.endsWith("Request")) {
+            return;
+        }
+        try {
+            Class<?> responseType = Class.forName(name.substring(0, name.length() - "Request".length()) + "Response",
+                    true, requestType.getClassLoader());
+            if (responseType.getMethod("builder").invoke(null) instanceof SdkPojo builder) {
+                loadShape(builder, seen);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no response type for " + name, e);
+        }
+    }
+
+    private static void loadShape(SdkPojo builder, Set<Class<?>> seen) {
+        if (!seen.add(builder.getClass())) {
+            return;
+        }
+        for (SdkField<?> field : builder.sdkFields()) {
+            loadField(field, seen);
+        }
+    }
+
+    private static void loadField(SdkField<?> field, Set<Class<?>> seen) {
+        if (field.marshallingType() == MarshallingType.SDK_POJO) {
+            loadShape(field.constructor().get(), seen);
+        } else if (field.marshallingType() == MarshallingType.LIST) {
+            ListTrait list = field.getTrait(ListTrait.class, TraitType.LIST_TRAIT);
+            if (list != null) {
+                loadField(list.memberFieldInfo(), seen);
+            }
+        } else if (field.marshallingType() == MarshallingType.MAP) {
+            MapTrait map = field.getTrait(MapTrait.class, TraitType.MAP_TRAIT);
+            if (map != null) {
+                loadField(map.valueFieldInfo(), seen);
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,12 +13,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsRequest;
+import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.NetworkInterface;
+import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.sns.SnsClient;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
-/** Priming runs every SDK call of every client up to transmission, and nothing reaches the sandbox. */
+/**
+ * Priming runs every SDK call of every client up to transmission, and nothing reaches the sandbox; the answers of the
+ * stopped calls have their model types loaded.
+ */
 class SnapStartPrimingTest {
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
@@ -51,6 +64,25 @@ class SnapStartPrimingTest {
         assertEquals(0, result.failures(), logs.text());
         assertEquals(0, sandbox.requests(), "nothing was sent");
         assertTrue(sandbox.calls().isEmpty());
+    }
+
+    @Test
+    void theAnswersOfStoppedRequestsHaveTheirShapesLoaded() {
+        Set<Class<?>> describeTasks = new HashSet<>();
+        SnapStartPriming.loadResponseShape(DescribeTasksRequest.class, describeTasks);
+        // The builders of the answer and of the types nested in it, in lists (tasks, containers) and maps.
+        assertTrue(describeTasks.containsAll(Set.of(DescribeTasksResponse.builder().getClass(), Task.builder().getClass(),
+                Container.builder().getClass(), NetworkInterface.builder().getClass(), Failure.builder().getClass())), describeTasks.toString());
+
+        Set<Class<?>> vpnConnections = new HashSet<>();
+        SnapStartPriming.loadResponseShape(DescribeVpnConnectionsRequest.class, vpnConnections);
+        assertTrue(vpnConnections.contains(VgwTelemetry.builder().getClass()), vpnConnections.toString());
+        assertTrue(vpnConnections.stream().noneMatch(describeTasks::contains), "each answer its own shape");
+
+        AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
+        aws.ecs();
+        assertEquals(0, SnapStartPriming.prime("test", aws).failures(), logs.text());
+        assertTrue(SnapStartPriming.loadResponseShapes() >= describeTasks.size(), "priming loads the answers of what it stopped");
     }
 
     @Test
