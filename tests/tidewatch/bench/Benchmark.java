@@ -390,32 +390,30 @@ public final class Benchmark {
                         total.length == 0 ? "-" : ms3(percentile(total, 50)), callsPerInvocation, mib(peak),
                         Double.isNaN(prime) ? "-" : ms(prime), Double.isNaN(firstPrimed) ? "-" : ms(firstPrimed)));
                 // The function's floors: its AWS work without its logic (FloorProcess), each paired with the baseline
-                // and with the function JVM of the same sample.
-                // baseline like the function.
+                // JVM of the same sample; the first (all of its calls) also with the function JVM of the same sample.
                 Map<String, Object> floorFigures = new LinkedHashMap<>();
                 String floorNote = "";
                 for (Map.Entry<String, List<Sample>> floor : floors.getOrDefault(function, Map.of()).entrySet()) {
                     List<Sample> floorRuns = floor.getValue();
                     double floorMs = median(floorRuns.stream().mapToDouble(Sample::coldMs).toArray());
                     double floorRatio = median(pairedRatios(floorRuns, baseline));
-                    double functionToFloor = median(pairedRatios(runs, floorRuns));
                     double floorPeak = max(floorRuns.stream().mapToDouble(Sample::peakMiB).toArray());
                     String label = FloorProcess.FLOORS.get(floor.getKey());
                     out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6.2f | %12s %12s %12s %6s | %9s |%n",
                             "  " + label, "", "", ms(floorMs), floorRatio, "", "", "", "", mib(floorPeak)));
-                    boolean whole = floorFigures.isEmpty(); // the first floor is all of the function's calls
-                    floorNote += whole ? String.format(Locale.ROOT, "; %s %.2f, the function %.2f times it", label, floorRatio, functionToFloor)
-                            : String.format(Locale.ROOT, "; %s %.2f", label, floorRatio);
-                    Map<String, Object> figures = new LinkedHashMap<>();
-                    figures.put("what", label);
-                    figures.put("ms", round(floorMs));
-                    figures.put("ratioToBaseline", round(floorRatio));
-                    if (whole) {
-                        figures.put("functionToFloor", round(functionToFloor));
+                    Map<String, Object> floorFigure = new LinkedHashMap<>();
+                    floorFigure.put("what", label);
+                    floorFigure.put("ms", round(floorMs));
+                    floorFigure.put("ratioToBaseline", round(floorRatio));
+                    floorNote += String.format(Locale.ROOT, "; %s %.2f", label, floorRatio);
+                    if (floorFigures.isEmpty()) { // the first floor: all of the function's calls
+                        double functionToFloor = median(pairedRatios(runs, floorRuns));
+                        floorNote += String.format(Locale.ROOT, ", the function %.2f times it", functionToFloor);
+                        floorFigure.put("functionToFloor", round(functionToFloor));
                     }
-                    figures.put("peakRssMiB", round(floorPeak));
-                    figures.put("samplesMs", floorRuns.stream().map(f -> round(f.coldMs())).toList());
-                    floorFigures.put(floor.getKey(), figures);
+                    floorFigure.put("peakRssMiB", round(floorPeak));
+                    floorFigure.put("samplesMs", floorRuns.stream().map(f -> round(f.coldMs())).toList());
+                    floorFigures.put(floor.getKey(), floorFigure);
                 }
 
                 boolean ratioPass = ratio <= INIT_RATIO_TARGET;
