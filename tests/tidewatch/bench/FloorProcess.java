@@ -1,6 +1,9 @@
 package tidewatch.bench;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -126,11 +129,11 @@ public final class FloorProcess {
         require(response.httpResponse().isSuccessful(), "Slack's 2xx");
     }
 
-    private static void drain(java.io.InputStream body) {
+    private static void drain(InputStream body) {
         try (body) {
             body.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
