@@ -86,7 +86,7 @@ public final class SnapStartPriming {
         }
     };
     private static final AtomicInteger STOPPED = new AtomicInteger();
-    /** The request types stopped so far: their answers' shapes are loaded by {@link #loadResponseShapes}. */
+    /** The request types stopped by the priming under way: their answers' shapes are loaded next. */
     private static final Set<Class<?>> STOPPED_REQUEST_TYPES = ConcurrentHashMap.newKeySet();
 
     // Placeholders only: the requests that carry them are never sent.
@@ -94,11 +94,15 @@ public final class SnapStartPriming {
     private static final String CLUSTER = "arn:aws:ecs:us-east-1:" + ACCOUNT + ":cluster/tidewatch-priming";
     private static final String TASK = "arn:aws:ecs:us-east-1:" + ACCOUNT + ":task/tidewatch-priming/0123456789abcdef0123456789abcdef";
     private static final String TOPIC = "arn:aws:sns:us-east-1:" + ACCOUNT + ":tidewatch-priming";
-    private static final String VPN = "vpn-00000000000000000";
+    /** The VPN connection every priming step names (requests stopped here, the VPN alarm function's assessment). */
+    public static final String PLACEHOLDER_VPN = "vpn-00000000000000000";
     private static final int LOOPBACK_TIMEOUT_MS = 2_000;
 
-    /** What priming did: SDK requests run through the pipeline and stopped, steps that failed, time taken. */
-    public record Result(int requestsStopped, int failures, long nanos) {}
+    /**
+     * What priming did: SDK requests run through the pipeline and stopped, steps that failed, the answers' model types
+     * loaded, time taken.
+     */
+    public record Result(int requestsStopped, int failures, int responseTypesLoaded, long nanos) {}
 
     private SnapStartPriming() {}
 
@@ -111,7 +115,9 @@ public final class SnapStartPriming {
     public static Result prime(String function, AwsClients aws, Runnable... steps) {
         long started = System.nanoTime();
         int stoppedBefore = STOPPED.get();
+        STOPPED_REQUEST_TYPES.clear();
         int failures = 0;
+        int responseTypes = 0;
         for (Runnable step : steps) {
             failures += attempt(function, step);
         }
@@ -120,15 +126,19 @@ public final class SnapStartPriming {
             for (SdkClient client : clients) {
                 failures += primeClient(function, client);
             }
-            failures += attempt(function, SnapStartPriming::loadResponseShapes);
+            Set<Class<?>> loaded = new HashSet<>();
+            for (Class<?> requestType : List.copyOf(STOPPED_REQUEST_TYPES)) {
+                failures += attempt(function, () -> loadResponseShape(requestType, loaded));
+            }
+            responseTypes = loaded.size();
             failures += attempt(function, () -> exchangeOnLoopback(aws.http()));
             if (clients.stream().anyMatch(c -> c instanceof SnsClient || c instanceof Ec2Client)) {
                 failures += attempt(function, SnapStartPriming::parseXml);
             }
         }
-        Result result = new Result(STOPPED.get() - stoppedBefore, failures, System.nanoTime() - started);
+        Result result = new Result(STOPPED.get() - stoppedBefore, failures, responseTypes, System.nanoTime() - started);
         Log.info("SnapStart priming done", "function", function, "requestsStopped", result.requestsStopped(),
-                "failures", result.failures(), "ms", result.nanos() / 1_000_000);
+                "responseTypesLoaded", result.responseTypesLoaded(), "failures", result.failures(), "ms", result.nanos() / 1_000_000);
         return result;
     }
 
@@ -203,19 +213,11 @@ public final class SnapStartPriming {
 
     /**
      * The answers of the stopped requests cannot be primed by reading them (that needs AWS), so their model classes,
-     * most of what a restored function's first invocation still loads, are loaded and initialised here instead: each
+     * most of what a restored function's first invocation still loads, are loaded and initialised instead: each
      * answer's type ({@code XResponse} for {@code XRequest}, the SDK's naming) and every type nested in it, found the
-     * way the SDK's unmarshallers find them, through the builders' field definitions. Returns the types touched.
+     * way the SDK's unmarshallers find them, through the builders' field definitions. Adds the builder types touched
+     * to {@code seen}.
      */
-    static int loadResponseShapes() {
-        Set<Class<?>> seen = new HashSet<>();
-        for (Class<?> requestType : List.copyOf(STOPPED_REQUEST_TYPES)) {
-            loadResponseShape(requestType, seen);
-        }
-        return seen.size();
-    }
-
-    /** Loads the answer's shape of one request type; adds the builder types it touched to {@code seen}. */
     static void loadResponseShape(Class<?> requestType, Set<Class<?>> seen) {
         String name = requestType.getName();
         if (!name.endsWith("Request")) {
@@ -232,7 +234,8 @@ public final class SnapStartPriming {
         }
     }
 
-    private static void loadShape(SdkPojo builder, Set<Class<?>> seen) {
+    /** Loads the builder's type and every type nested in its fields (structures, list members, map values). */
+    static void loadShape(SdkPojo builder, Set<Class<?>> seen) {
         if (!seen.add(builder.getClass())) {
             return;
         }
@@ -319,10 +322,10 @@ public final class SnapStartPriming {
                     .overrideConfiguration(SnapStartPriming::mark)));
         } else if (client instanceof Ec2Client ec2) {
             failures += request(function, () -> ec2.describeVpnConnections(r -> r.filters(Filter.builder().name("vpn-connection-id")
-                    .values(VPN).build()).overrideConfiguration(SnapStartPriming::mark)));
-            failures += request(function, () -> ec2.createTags(r -> r.resources(VPN)
+                    .values(PLACEHOLDER_VPN).build()).overrideConfiguration(SnapStartPriming::mark)));
+            failures += request(function, () -> ec2.createTags(r -> r.resources(PLACEHOLDER_VPN)
                     .tags(Tag.builder().key("tidewatch:priming").value("0").build()).overrideConfiguration(SnapStartPriming::mark)));
-            failures += request(function, () -> ec2.replaceVpnTunnel(r -> r.vpnConnectionId(VPN).vpnTunnelOutsideIpAddress("192.0.2.1")
+            failures += request(function, () -> ec2.replaceVpnTunnel(r -> r.vpnConnectionId(PLACEHOLDER_VPN).vpnTunnelOutsideIpAddress("192.0.2.1")
                     .overrideConfiguration(SnapStartPriming::mark)));
         } else if (client instanceof LambdaClient lambda) {
             failures += request(function, () -> lambda.invoke(r -> r.functionName("tidewatch-priming").invocationType(InvocationType.EVENT)

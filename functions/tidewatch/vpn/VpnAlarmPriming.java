@@ -18,11 +18,12 @@ import tidewatch.notify.SnsMessage;
  * be sent.
  */
 final class VpnAlarmPriming {
+    private static final String VPN_ID = SnapStartPriming.PLACEHOLDER_VPN;
     private static final String ALARM = "{\"AlarmName\":\"tidewatch-priming\",\"AWSAccountId\":\"000000000000\","
             + "\"NewStateValue\":\"ALARM\",\"NewStateReason\":\"Threshold Crossed: priming\",\"StateChangeTime\":\"2026-01-01T00:00:00.000+0000\","
             + "\"Region\":\"US East (N. Virginia)\",\"AlarmArn\":\"arn:aws:cloudwatch:us-east-1:000000000000:alarm:tidewatch-priming\","
             + "\"OldStateValue\":\"OK\",\"Trigger\":{\"MetricName\":\"TunnelState\",\"Namespace\":\"AWS/VPN\",\"Statistic\":\"MINIMUM\","
-            + "\"Dimensions\":[{\"value\":\"vpn-00000000000000000\",\"name\":\"VpnId\"}],\"Period\":300,\"EvaluationPeriods\":3,"
+            + "\"Dimensions\":[{\"value\":\"" + VPN_ID + "\",\"name\":\"VpnId\"}],\"Period\":300,\"EvaluationPeriods\":3,"
             + "\"ComparisonOperator\":\"LessThanThreshold\",\"Threshold\":1.0}}";
     private static final String EVENTBRIDGE = """
             {"version": "0", "id": "00000000-0000-0000-0000-000000000000", "detail-type": "CloudWatch Alarm State Change",
@@ -32,9 +33,7 @@ final class VpnAlarmPriming {
               "state": {"value": "ALARM", "reason": "Threshold Crossed: priming", "timestamp": "2026-01-01T00:00:00.000+0000"},
               "previousState": {"value": "OK", "reason": "priming", "timestamp": "2025-12-31T00:00:00.000+0000"},
               "configuration": {"metrics": [{"id": "m1", "returnData": true, "metricStat": {"period": 300, "stat": "Minimum",
-               "metric": {"namespace": "AWS/VPN", "name": "TunnelState", "dimensions": {"VpnId": "vpn-00000000000000000"}}}}]}}}""";
-
-    private static final String VPN_ID = "vpn-00000000000000000";
+               "metric": {"namespace": "AWS/VPN", "name": "TunnelState", "dimensions": {"VpnId": "%s"}}}}]}}}""".formatted(VPN_ID);
 
     private VpnAlarmPriming() {}
 

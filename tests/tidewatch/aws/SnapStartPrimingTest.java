@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,12 +17,17 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsRequest;
 import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
 import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkInterface;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
@@ -70,7 +76,7 @@ class SnapStartPrimingTest {
     void theAnswersOfStoppedRequestsHaveTheirShapesLoaded() {
         Set<Class<?>> describeTasks = new HashSet<>();
         SnapStartPriming.loadResponseShape(DescribeTasksRequest.class, describeTasks);
-        // The builders of the answer and of the types nested in it, in lists (tasks, containers) and maps.
+        // The builders of the answer and of the structures nested in it, directly and in lists.
         assertTrue(describeTasks.containsAll(Set.of(DescribeTasksResponse.builder().getClass(), Task.builder().getClass(),
                 Container.builder().getClass(), NetworkInterface.builder().getClass(), Failure.builder().getClass())), describeTasks.toString());
 
@@ -79,10 +85,26 @@ class SnapStartPrimingTest {
         assertTrue(vpnConnections.contains(VgwTelemetry.builder().getClass()), vpnConnections.toString());
         assertTrue(vpnConnections.stream().noneMatch(describeTasks::contains), "each answer its own shape");
 
+        Set<Class<?>> publish = new HashSet<>();
+        SnapStartPriming.loadShape(PublishRequest.builder(), publish);
+        assertTrue(publish.contains(MessageAttributeValue.builder().getClass()), "structures that are map values: " + publish);
+    }
+
+    @Test
+    void theHookLoadsTheAnswersOfWhatItStopped() {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         aws.ecs();
-        assertEquals(0, SnapStartPriming.prime("test", aws).failures(), logs.text());
-        assertTrue(SnapStartPriming.loadResponseShapes() >= describeTasks.size(), "priming loads the answers of what it stopped");
+        Set<Class<?>> ecsAnswers = new HashSet<>();
+        for (Class<?> request : List.of(DescribeTaskDefinitionRequest.class, ListTasksRequest.class, DescribeTasksRequest.class,
+                RunTaskRequest.class)) {
+            SnapStartPriming.loadResponseShape(request, ecsAnswers);
+        }
+
+        SnapStartPriming.Result result = SnapStartPriming.prime("test", aws);
+
+        assertEquals(0, result.failures(), logs.text());
+        assertEquals(ecsAnswers.size(), result.responseTypesLoaded(), "the answers of the four ECS calls it stopped, no more");
+        assertTrue(logs.text().contains("\"responseTypesLoaded\":" + ecsAnswers.size()), logs.text());
     }
 
     @Test

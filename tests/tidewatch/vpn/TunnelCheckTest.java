@@ -36,11 +36,6 @@ class TunnelCheckTest {
         return assertInstanceOf(Plan.Skip.class, plan);
     }
 
-    private static String field(Message message, String name) {
-        return message.fields().stream().filter(f -> f.name().equals(name)).map(Message.Field::value).findFirst()
-                .orElseThrow(() -> new AssertionError("no field " + name + " in " + message.fields()));
-    }
-
     @Test
     void theSampleScheduleParsesAsATunnelCheckNamingItsRule() {
         List<ParsedEvent> parsed = AlarmParser.parse(VpnFixtures.event("vpn-tunnel-check-scheduled.json"));
@@ -88,10 +83,10 @@ class TunnelCheckTest {
         assertEquals("vpn/" + VPN + "/tunnel-check", plan.key());
         assertTrue(plan.summary().contains("past 30 min"), plan.summary());
         Message message = plan.message(plan.responses().stream().map(ResponseResult::done).toList());
-        assertEquals("tunnel " + TUNNEL_A + " replacement: requested (down 47 min)", field(message, "Automatic response"));
-        assertTrue(field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T09:31:00Z (47 min ago)"),
-                field(message, "Tunnel " + TUNNEL_A));
-        assertTrue(field(message, "Tunnel " + TUNNEL_B).startsWith("UP since"), field(message, "Tunnel " + TUNNEL_B));
+        assertEquals("tunnel " + TUNNEL_A + " replacement: requested (down 47 min)", VpnFixtures.field(message, "Automatic response"));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T09:31:00Z (47 min ago)"),
+                VpnFixtures.field(message, "Tunnel " + TUNNEL_A));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_B).startsWith("UP since"), VpnFixtures.field(message, "Tunnel " + TUNNEL_B));
     }
 
     @Test
@@ -172,6 +167,6 @@ class TunnelCheckTest {
         assertEquals("VPN tunnel " + otherB + " replaced after staying down", plan.title());
         assertEquals("vpn/" + VPN + "+" + OTHER_VPN + "/tunnel-check", plan.key());
         Message message = plan.message(plan.responses().stream().map(ResponseResult::done).toList());
-        assertEquals(OTHER_VPN + " (available)", field(message, "VPN"), "only the degraded VPN is described");
+        assertEquals(OTHER_VPN + " (available)", VpnFixtures.field(message, "VPN"), "only the degraded VPN is described");
     }
 }

@@ -39,11 +39,6 @@ class VpnAlarmDecisionTest {
         return String.join(" | ", responses(plan, Response.NotRun.class).stream().map(Response::describe).toList());
     }
 
-    private static String field(Message message, String name) {
-        return message.fields().stream().filter(f -> f.name().equals(name)).map(Message.Field::value).findFirst()
-                .orElseThrow(() -> new AssertionError("no field " + name + " in " + message.fields()));
-    }
-
     /** The message as sent when every response ran as planned. */
     private static Message sent(Plan.Notify plan) {
         return plan.message(plan.responses().stream().map(ResponseResult::done).toList());
@@ -89,14 +84,14 @@ class VpnAlarmDecisionTest {
         assertEquals(List.of(new Response.KeepaliveBurst("tidewatch-keepalive", 3)),
                 responses(plan, Response.KeepaliveBurst.class));
         Message message = sent(plan);
-        assertTrue(field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T10:06:00Z (12 min ago)"),
-                field(message, "Tunnel " + TUNNEL_A));
-        assertTrue(field(message, "Tunnel " + TUNNEL_A).contains("IPSEC IS DOWN"));
-        assertTrue(field(message, "Tunnel " + TUNNEL_B).startsWith("UP since"));
-        assertEquals(VPN + " (available)", field(message, "VPN"));
-        assertEquals("OK -> ALARM at 2024-05-01T10:17:42Z", field(message, "State change"));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T10:06:00Z (12 min ago)"),
+                VpnFixtures.field(message, "Tunnel " + TUNNEL_A));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_A).contains("IPSEC IS DOWN"));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_B).startsWith("UP since"));
+        assertEquals(VPN + " (available)", VpnFixtures.field(message, "VPN"));
+        assertEquals("OK -> ALARM at 2024-05-01T10:17:42Z", VpnFixtures.field(message, "State change"));
         assertEquals("keepalive burst of 3 rounds requested; tunnel replacement: off (ENABLE_TUNNEL_REPLACEMENT=false)",
-                field(message, "Automatic response"));
+                VpnFixtures.field(message, "Automatic response"));
         assertEquals("vpn-alarm", message.source());
     }
 
@@ -140,7 +135,7 @@ class VpnAlarmDecisionTest {
                 responses(plan, Response.KeepaliveBurst.class));
         assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
         assertFalse(notRun(plan).contains("not needed"), notRun(plan));
-        assertEquals("keepalive burst of 3 rounds requested", field(sent(plan), "Automatic response"));
+        assertEquals("keepalive burst of 3 rounds requested", VpnFixtures.field(sent(plan), "Automatic response"));
     }
 
     @Test
@@ -217,7 +212,7 @@ class VpnAlarmDecisionTest {
                 usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"), read, NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
-        assertTrue(field(sent(plan), "VPN").contains("UnauthorizedOperation"));
+        assertTrue(VpnFixtures.field(sent(plan), "VPN").contains("UnauthorizedOperation"));
         assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size());
         assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
     }
@@ -272,7 +267,7 @@ class VpnAlarmDecisionTest {
         assertEquals(List.of(new Response.ReplaceTunnel(VPN, TUNNEL_A, MINUTES_47, "tidewatch:replaced:" + TUNNEL_A, NOW)),
                 responses(late, Response.ReplaceTunnel.class));
         assertEquals("keepalive burst of 3 rounds requested; tunnel " + TUNNEL_A + " replacement: requested (down 47 min)",
-                field(sent(late), "Automatic response"));
+                VpnFixtures.field(sent(late), "Automatic response"));
     }
 
     @Test
@@ -365,9 +360,9 @@ class VpnAlarmDecisionTest {
         assertEquals(Severity.RESOLVED, plan.severity());
         assertTrue(plan.responses().isEmpty());
         Message message = sent(plan);
-        assertEquals("46 min (ALARM from 2024-05-01T10:17:42Z to 2024-05-01T11:04:12Z)", field(message, "Alarm lasted"));
-        assertEquals("ALARM -> OK at 2024-05-01T11:04:12Z", field(message, "State change"));
-        assertEquals("none", field(message, "Automatic response"));
+        assertEquals("46 min (ALARM from 2024-05-01T10:17:42Z to 2024-05-01T11:04:12Z)", VpnFixtures.field(message, "Alarm lasted"));
+        assertEquals("ALARM -> OK at 2024-05-01T11:04:12Z", VpnFixtures.field(message, "State change"));
+        assertEquals("none", VpnFixtures.field(message, "Automatic response"));
         assertTrue(plan.summary().contains("every tunnel UP"), plan.summary());
         assertTrue(message.fields().stream().anyMatch(f -> f.name().equals("Tunnel " + TUNNEL_A)));
     }
@@ -384,7 +379,7 @@ class VpnAlarmDecisionTest {
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.RESOLVED, plan.severity());
-        assertEquals("duration unknown", field(sent(plan), "Alarm lasted"));
+        assertEquals("duration unknown", VpnFixtures.field(sent(plan), "Alarm lasted"));
         assertTrue(plan.summary().contains(TUNNEL_A + " still DOWN"), plan.summary());
     }
 
@@ -441,7 +436,7 @@ class VpnAlarmDecisionTest {
         assertEquals(List.of(new Response.NotRun("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action")),
                 plan.responses());
         assertEquals("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action",
-                field(sent(plan), "Automatic response"));
+                VpnFixtures.field(sent(plan), "Automatic response"));
     }
 
     @Test
@@ -517,12 +512,12 @@ class VpnAlarmDecisionTest {
         assertEquals(Severity.WARNING, alarm.severity());
         assertTrue(alarm.responses().isEmpty());
         assertEquals("alarm/some-alarm", alarm.key());
-        assertEquals("AWS/EC2 CPUUtilization (InstanceId=i-0123456789abcdef0)", field(sent(alarm), "Metric"));
+        assertEquals("AWS/EC2 CPUUtilization (InstanceId=i-0123456789abcdef0)", VpnFixtures.field(sent(alarm), "Metric"));
 
         Plan.Notify ok = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
                 AlarmState.ALARM, AlarmState.OK), config, Map.of(), NOW));
         assertEquals(Severity.RESOLVED, ok.severity());
-        assertTrue(field(sent(ok), "Alarm lasted").startsWith("20 min"));
+        assertTrue(VpnFixtures.field(sent(ok), "Alarm lasted").startsWith("20 min"));
 
         Plan.Notify noData = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
                 AlarmState.OK, AlarmState.INSUFFICIENT_DATA), config, Map.of(), NOW));
@@ -541,7 +536,7 @@ class VpnAlarmDecisionTest {
         assertEquals(Severity.WARNING, message.severity());
         assertEquals(List.of(raw), message.evidence().lines());
         assertTrue(plan.responses().isEmpty());
-        assertEquals("none", field(message, "Automatic response"));
+        assertEquals("none", VpnFixtures.field(message, "Automatic response"));
     }
 
     @Test
@@ -569,6 +564,6 @@ class VpnAlarmDecisionTest {
                 .toList();
         assertEquals("keepalive burst of 3 rounds: failed, AccessDeniedException: not authorized to perform "
                         + "lambda:InvokeFunction; tunnel replacement: off (ENABLE_TUNNEL_REPLACEMENT=false)",
-                field(plan.message(results), "Automatic response"));
+                VpnFixtures.field(plan.message(results), "Automatic response"));
     }
 }

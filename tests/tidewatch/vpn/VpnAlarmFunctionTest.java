@@ -135,11 +135,6 @@ class VpnAlarmFunctionTest {
         return calls.get(0).params();
     }
 
-    private static String field(Message message, String name) {
-        return message.fields().stream().filter(f -> f.name().equals(name)).map(Message.Field::value).findFirst()
-                .orElseThrow(() -> new AssertionError("no field " + name + " in " + message.fields()));
-    }
-
     // ---- alarms -------------------------------------------------------------------------------------------------
 
     @Test
@@ -170,8 +165,8 @@ class VpnAlarmFunctionTest {
         assertEquals(Severity.WARNING, message.severity());
         assertEquals("VPN degraded: traffic still flows over tunnel " + TUNNEL_B, message.title());
         assertEquals("keepalive burst of 3 rounds requested; tunnel " + TUNNEL_A + " replacement: requested (down 47 min)",
-                field(message, "Automatic response"));
-        assertTrue(field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T09:31:00Z (47 min ago)"));
+                VpnFixtures.field(message, "Automatic response"));
+        assertTrue(VpnFixtures.field(message, "Tunnel " + TUNNEL_A).startsWith("DOWN since 2024-05-01T09:31:00Z (47 min ago)"));
 
         JsonObject result = output.objects("results").get(0);
         assertEquals("warning", result.string("severity"));
@@ -189,8 +184,8 @@ class VpnAlarmFunctionTest {
         invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-eventbridge.json"));
 
         assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
-        assertTrue(field(channel.messages().get(0), "Automatic response")
-                .contains("replacement: skipped, replaced 3 h ago"), field(channel.messages().get(0), "Automatic response"));
+        assertTrue(VpnFixtures.field(channel.messages().get(0), "Automatic response")
+                .contains("replacement: skipped, replaced 3 h ago"), VpnFixtures.field(channel.messages().get(0), "Automatic response"));
     }
 
     @Test
@@ -206,7 +201,7 @@ class VpnAlarmFunctionTest {
                 "no replacement without the cooldown tag");
         assertEquals("AccessDeniedException", sandbox.calls("lambda", "Invoke").get(0).fault());
         assertEquals("UnauthorizedOperation", sandbox.calls("ec2", "CreateTags").get(0).fault());
-        String responses = field(channel.messages().get(0), "Automatic response");
+        String responses = VpnFixtures.field(channel.messages().get(0), "Automatic response");
         assertTrue(responses.startsWith("keepalive burst of 3 rounds: failed, AccessDeniedException: "), responses);
         assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: not attempted, the cooldown tag could not "
                 + "be written (UnauthorizedOperation: "), responses);
@@ -224,7 +219,7 @@ class VpnAlarmFunctionTest {
 
         assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags", "ReplaceVpnTunnel"), operations(),
                 "a client error is not retried");
-        String responses = field(channel.messages().get(0), "Automatic response");
+        String responses = VpnFixtures.field(channel.messages().get(0), "Automatic response");
         assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: failed, InvalidParameterValue: "), responses);
         assertTrue(responses.contains("(the cooldown tag stays, so it is not retried before the cooldown ends)"), responses);
         assertEquals(List.of("done", "failed"), output.objects("results").get(0).objects("actions").stream()
@@ -239,7 +234,7 @@ class VpnAlarmFunctionTest {
 
         assertEquals(1, sandbox.calls("ec2", "CreateTags").size(), "the cooldown tag is written once");
         assertEquals(1, sandbox.calls("ec2", "ReplaceVpnTunnel").size(), "ReplaceVpnTunnel has no idempotency token: sent once");
-        String responses = field(channel.messages().get(0), "Automatic response");
+        String responses = VpnFixtures.field(channel.messages().get(0), "Automatic response");
         assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: failed, InternalFailure: "), responses);
     }
 
@@ -268,7 +263,7 @@ class VpnAlarmFunctionTest {
         assertEquals(List.of("DescribeVpnConnections"), operations());
         Message message = channel.messages().get(0);
         assertEquals(Severity.RESOLVED, message.severity());
-        assertTrue(field(message, "Alarm lasted").startsWith("46 min"));
+        assertTrue(VpnFixtures.field(message, "Alarm lasted").startsWith("46 min"));
     }
 
     @Test
@@ -366,7 +361,7 @@ class VpnAlarmFunctionTest {
         assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
         Message message = channel.messages().get(0);
         assertEquals(Severity.WARNING, message.severity());
-        assertTrue(field(message, "VPN").contains("does not list it"), field(message, "VPN"));
+        assertTrue(VpnFixtures.field(message, "VPN").contains("does not list it"), VpnFixtures.field(message, "VPN"));
     }
 
     @Test
@@ -378,8 +373,8 @@ class VpnAlarmFunctionTest {
         assertEquals(List.of(), sandbox.calls("ec2", "ReplaceVpnTunnel"), "nothing is replaced blind");
         Message message = channel.messages().get(0);
         assertEquals(Severity.WARNING, message.severity());
-        assertTrue(field(message, "VPN").contains("DescribeVpnConnections failed: UnauthorizedOperation"),
-                field(message, "VPN"));
+        assertTrue(VpnFixtures.field(message, "VPN").contains("DescribeVpnConnections failed: UnauthorizedOperation"),
+                VpnFixtures.field(message, "VPN"));
     }
 
     @Test
@@ -401,7 +396,7 @@ class VpnAlarmFunctionTest {
         Message message = channel.messages().get(0);
         assertEquals(Severity.WARNING, message.severity());
         assertEquals("alarm/tidewatch-vpn-tunnel-down", message.key());
-        assertTrue(field(message, "Tidewatch").contains("IllegalStateException: bug in the read"));
+        assertTrue(VpnFixtures.field(message, "Tidewatch").contains("IllegalStateException: bug in the read"));
     }
 
     @Test
@@ -428,7 +423,7 @@ class VpnAlarmFunctionTest {
         Message message = channel.messages().get(0);
         assertEquals(Severity.CRITICAL, message.severity());
         assertEquals("Datacenter unreachable although the VPN tunnels are UP", message.title());
-        assertEquals("keepalive burst of 3 rounds requested", field(message, "Automatic response"));
+        assertEquals("keepalive burst of 3 rounds requested", VpnFixtures.field(message, "Automatic response"));
         assertEquals("critical", output.objects("results").get(0).string("severity"));
     }
 
@@ -455,7 +450,7 @@ class VpnAlarmFunctionTest {
         assertEquals(Severity.WARNING, message.severity());
         assertEquals("VPN degraded: traffic still flows over tunnel " + TUNNEL_B, message.title());
         assertEquals("none: VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action",
-                field(message, "Automatic response"));
+                VpnFixtures.field(message, "Automatic response"));
         assertEquals(List.of("none"), output.objects("results").get(0).objects("actions").stream()
                 .map(a -> a.string("action")).toList());
     }
@@ -481,9 +476,9 @@ class VpnAlarmFunctionTest {
         assertEquals(Severity.WARNING, message.severity());
         assertEquals("VPN tunnel 203.0.113.10 replaced after staying down", message.title());
         assertEquals("vpn/" + VPN + "/tunnel-check", message.key());
-        assertEquals("tunnel 203.0.113.10 replacement: requested (down 45 min)", field(message, "Automatic response"));
-        assertTrue(field(message, "Tunnel 203.0.113.10").startsWith("DOWN since 2026-11-24T08:55:00Z (45 min ago)"),
-                field(message, "Tunnel 203.0.113.10"));
+        assertEquals("tunnel 203.0.113.10 replacement: requested (down 45 min)", VpnFixtures.field(message, "Automatic response"));
+        assertTrue(VpnFixtures.field(message, "Tunnel 203.0.113.10").startsWith("DOWN since 2026-11-24T08:55:00Z (45 min ago)"),
+                VpnFixtures.field(message, "Tunnel 203.0.113.10"));
         JsonObject result = first.objects("results").get(0);
         assertEquals(List.of("done"), result.objects("actions").stream().map(a -> a.string("outcome")).toList());
         assertNull(result.string("alarm"), "a schedule is not an alarm");
@@ -536,7 +531,7 @@ class VpnAlarmFunctionTest {
                 Clock.fixed(CHECK_TIME, ZoneOffset.UTC)), event("vpn-tunnel-check-scheduled.json"));
 
         assertEquals(List.of("DescribeVpnConnections", "CreateTags"), operations());
-        String responses = field(channel.messages().get(0), "Automatic response");
+        String responses = VpnFixtures.field(channel.messages().get(0), "Automatic response");
         assertTrue(responses.startsWith("tunnel 203.0.113.10 replacement: not attempted, the cooldown tag could not be "
                 + "written (UnauthorizedOperation: "), responses);
         assertEquals(List.of("failed"), output.objects("results").get(0).objects("actions").stream()

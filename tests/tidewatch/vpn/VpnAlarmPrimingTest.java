@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.World;
+import tidewatch.aws.SnapStartPriming;
 import tidewatch.log.CapturedLog;
 import tidewatch.notify.Message;
 
@@ -62,26 +63,23 @@ class VpnAlarmPrimingTest {
 
     @Test
     void primingAssessesAnAlarmOnTheFunctionsSettingsWithoutRunningAResponse() {
-        VpnAlarmConfig settings = VpnAlarmConfig.from(new Settings(Map.of(
-                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890",
-                "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live",
-                "ENABLE_TUNNEL_REPLACEMENT", "true")));
-
-        Message message = VpnAlarmPriming.assessSample(settings);
+        Message message = VpnAlarmPriming.assessSample(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
 
         assertTrue(message.title().startsWith(VpnAlarmDecision.TITLE_DEGRADED), message.title());
-        assertTrue(responses(message).contains("keepalive burst of 3 rounds requested")
-                && responses(message).contains("tunnel 192.0.2.10 replacement: requested"),
-                "the burst and the replacement the settings allow, planned and reported as requested: " + responses(message));
+        String responses = VpnFixtures.field(message, Plan.RESPONSE_FIELD);
+        assertTrue(responses.contains("keepalive burst of 3 rounds requested") && responses.contains("tunnel 192.0.2.10 replacement: requested"),
+                "the burst and the replacement the settings allow, planned and reported as requested: " + responses);
         assertTrue(sandbox.calls().isEmpty(), "nothing ran");
 
-        Message withoutReplacement = VpnAlarmPriming.assessSample(VpnAlarmConfig.from(new Settings(Map.of(
-                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890", "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live"))));
-        assertTrue(responses(withoutReplacement).contains("tunnel replacement: off"), responses(withoutReplacement));
+        String withoutReplacement = VpnFixtures.field(VpnAlarmPriming.assessSample(VpnFixtures.usualConfig()), Plan.RESPONSE_FIELD);
+        assertTrue(withoutReplacement.contains("tunnel replacement: off"), withoutReplacement);
     }
 
-    private static String responses(Message message) {
-        return message.fields().stream().filter(f -> f.name().equals(Plan.RESPONSE_FIELD))
-                .map(Message.Field::value).findFirst().orElseThrow();
+    @Test
+    void theHookRunsTheAssessmentAndABrokenOneNeverEscapes() {
+        // Without settings the assessment cannot run: one failed step, counted and logged, and the hook returns.
+        SnapStartPriming.Result result = assertDoesNotThrow(() -> VpnAlarmPriming.prime(null, null));
+        assertEquals(1, result.failures(), logs.text());
+        assertEquals(0, VpnAlarmPriming.prime(null, VpnFixtures.usualConfig()).failures(), logs.text());
     }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tidewatch.config.Settings;
+import tidewatch.notify.Message;
 
 /** Shared test data: the sample events in events/, tunnels, configs. */
 final class VpnFixtures {
@@ -40,6 +41,12 @@ final class VpnFixtures {
             throw new AssertionError(file + " did not parse to one alarm: " + parsed);
         }
         return alarm.event();
+    }
+
+    /** A message's field by name; fails the test when it is missing. */
+    static String field(Message message, String name) {
+        return message.fields().stream().filter(f -> f.name().equals(name)).map(Message.Field::value).findFirst()
+                .orElseThrow(() -> new AssertionError("no field " + name + " in " + message.fields()));
     }
 
     /** Settings as environment variables, given as name, value pairs. */
