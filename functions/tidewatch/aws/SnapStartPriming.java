@@ -108,7 +108,8 @@ public final class SnapStartPriming {
 
     /**
      * Runs the steps (parsing, rendering: the function's own code), then one request of every SDK call the function's
-     * clients make, each stopped before it is sent. Logs one line; never throws.
+     * clients make, each stopped before it is sent, then loads the model types of their answers. Logs one line; never
+     * throws.
      *
      * @param aws the function's clients (only those already built are primed), or null when it has none
      */
