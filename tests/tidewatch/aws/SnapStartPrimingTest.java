@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -29,6 +27,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
@@ -39,17 +38,9 @@ import tidewatch.log.CapturedLog;
 class SnapStartPrimingTest {
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() {
-        sandbox = Sandbox.start(World.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
+    private final Sandbox sandbox = sandboxes.start(World.empty());
 
     @Test
     void everyCallOfEveryClientIsStoppedBeforeItIsSent() {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
@@ -21,6 +20,7 @@ import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
@@ -30,18 +30,12 @@ class EcsTaskStateFunctionTest {
 
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
 
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private EcsTaskStateFunction function(World world, String... env) {
-        sandbox = Sandbox.start(world);
+        sandbox = sandboxes.start(world);
         Map<String, String> settings = new LinkedHashMap<>(Map.of(
                 "NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url", "WATCHED_CLUSTERS", "prod"));
         for (int i = 0; i < env.length; i += 2) {

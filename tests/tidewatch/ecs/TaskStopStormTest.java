@@ -13,13 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
@@ -30,14 +30,9 @@ class TaskStopStormTest {
 
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
 
     @Test
     void fiveHundredStopsBecomeOneMessagePerServiceAndCauseAndAreAllAccountedFor() throws Exception {
@@ -63,7 +58,7 @@ class TaskStopStormTest {
                 records.add(Map.of("messageId", "m-" + taskId, "body", Json.write(envelope), "eventSource", "aws:sqs"));
             }
         }
-        sandbox = Sandbox.start(world);
+        sandbox = sandboxes.start(world);
         EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(Map.of(
                 "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch", "SLACK_WEBHOOK_SECRET", "tidewatch/slack",
                 "LOG_LINES", "0")), sandbox.clients(Duration.ofSeconds(2)));

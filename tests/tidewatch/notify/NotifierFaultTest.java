@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
@@ -25,18 +25,12 @@ class NotifierFaultTest {
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
     private final List<Duration> sleeps = new ArrayList<>();
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
 
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Notifier notifier(World world, Duration readTimeout) {
-        sandbox = Sandbox.start(world).slowResponse(readTimeout.multipliedBy(3));
+        sandbox = sandboxes.start(world).slowResponse(readTimeout.multipliedBy(3));
         AwsClients aws = sandbox.clients(readTimeout);
         SlackChannel slack = new SlackChannel(
                 new SlackWebhook("/tidewatch/slack-webhook-url", null, aws.ssm()), aws.http(),
@@ -174,7 +168,7 @@ class NotifierFaultTest {
 
     @Test
     void settingsChooseTheChannelsAndRejectAWebhookUrlGivenDirectly() {
-        sandbox = Sandbox.start(World.empty());
+        sandbox = sandboxes.start(World.empty());
         AwsClients aws = sandbox.clients(Duration.ofSeconds(1));
         assertEquals(List.of("sns"), Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC)), aws).channelNames());
         assertEquals(List.of("sns", "slack"), Notifier.fromSettings(new Settings(Map.of(

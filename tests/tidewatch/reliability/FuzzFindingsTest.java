@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
@@ -27,6 +26,7 @@ import tidewatch.ecs.EcsHandlerFactory;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 import tidewatch.notify.Notifier;
@@ -39,14 +39,9 @@ class FuzzFindingsTest {
 
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
 
     /**
      * Overrides of the wrong shape made building the RunTask request throw inside the restart: the record failed,
@@ -138,13 +133,13 @@ class FuzzFindingsTest {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private RequestStreamHandler ecs(World world) {
-        sandbox = Sandbox.start(world);
+        sandbox = sandboxes.start(world);
         return EcsHandlerFactory.ecsTaskState(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
                 "ENABLE_TASK_RESTARTS", "true")), sandbox.clients(Duration.ofSeconds(2)));
     }
 
     private RequestStreamHandler vpn() {
-        sandbox = Sandbox.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
+        sandbox = sandboxes.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         Settings settings = new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
                 "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890", "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive"));

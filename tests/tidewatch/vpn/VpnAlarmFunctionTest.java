@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,6 +30,7 @@ import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 import tidewatch.notify.Channel;
@@ -54,19 +54,14 @@ class VpnAlarmFunctionTest {
 
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
     private RecordingChannel channel;
 
     @BeforeEach
     void start() {
         channel = new RecordingChannel("test", false);
-    }
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
     }
 
     // ---- the world: VPN connections as DescribeVpnConnections returns them (EC2 API member names) --------------
@@ -103,7 +98,7 @@ class VpnAlarmFunctionTest {
     // ---- running the handler ------------------------------------------------------------------------------------
 
     private AwsClients aws(World world) {
-        sandbox = Sandbox.start(world);
+        sandbox = sandboxes.start(world);
         return sandbox.clients(Duration.ofSeconds(2));
     }
 

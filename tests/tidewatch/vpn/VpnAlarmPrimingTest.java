@@ -11,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
+import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
 import tidewatch.aws.SnapStartPriming;
 import tidewatch.log.CapturedLog;
@@ -26,17 +25,9 @@ import tidewatch.notify.Message;
 class VpnAlarmPrimingTest {
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
-    private Sandbox sandbox;
-
-    @BeforeEach
-    void start() {
-        sandbox = Sandbox.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    final SandboxFixture sandboxes = new SandboxFixture();
+    private final Sandbox sandbox = sandboxes.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
 
     @Test
     void theCheckpointHookSendsNothingThenTheFunctionWorks() throws Exception {
