@@ -140,7 +140,8 @@ public final class JsonObject {
         return new InvalidInputException(path + "." + key + ": expected " + expected + ", got " + typeName(value));
     }
 
-    static String typeName(Object value) {
+    /** A JSON value's type as error messages name it: "an object", "an array", "a string", "a boolean", "a number". */
+    public static String typeName(Object value) {
         if (value == null) {
             return "null";
         }

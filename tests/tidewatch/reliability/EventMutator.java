@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import tidewatch.json.Json;
+import tidewatch.json.JsonObject;
 
 /**
  * Turns a well-formed sample event into a broken, hostile or odd one, for the fuzz suite. Everything comes from the
@@ -143,13 +144,13 @@ final class EventMutator {
                 Object replacement;
                 if (slots.isEmpty() || random.nextInt(20) == 0) {
                     replacement = otherType(tree);
-                    note(kind, "root becomes " + typeName(replacement));
+                    note(kind, "root becomes " + JsonObject.typeName(replacement));
                     return replacement;
                 }
                 Slot slot = any(slots);
                 replacement = otherType(slot.get());
                 slot.set(replacement);
-                note(kind, slot.path() + " becomes " + typeName(replacement));
+                note(kind, slot.path() + " becomes " + JsonObject.typeName(replacement));
             }
             case NUMBER_FOR_STRING -> {
                 if (strings.isEmpty()) {
@@ -231,7 +232,7 @@ final class EventMutator {
                 Slot slot = any(containers);
                 Object empty = random.nextBoolean() ? new LinkedHashMap<String, Object>() : new ArrayList<>();
                 slot.set(empty);
-                note(kind, slot.path() + " becomes " + typeName(empty) + " (empty)");
+                note(kind, slot.path() + " becomes " + JsonObject.typeName(empty) + " (empty)");
             }
             case EMBEDDED -> {
                 List<Slot> embedded = embedded(strings);
@@ -407,7 +408,7 @@ final class EventMutator {
         List<Object> candidates = new ArrayList<>(List.of(
                 7, -1, 2.5, Long.MIN_VALUE, true, false, "a string", "", List.of(), List.of(1, "two", Map.of()),
                 Map.of(), Map.of("unexpected", List.of(true))));
-        candidates.removeIf(c -> typeName(c).equals(typeName(current)));
+        candidates.removeIf(c -> JsonObject.typeName(c).equals(JsonObject.typeName(current)));
         return copy(candidates.get(random.nextInt(candidates.size())));
     }
 
@@ -448,25 +449,6 @@ final class EventMutator {
             }
         });
         return out.toString();
-    }
-
-    static String typeName(Object value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof Map) {
-            return "object";
-        }
-        if (value instanceof List) {
-            return "array";
-        }
-        if (value instanceof Number) {
-            return "number";
-        }
-        if (value instanceof Boolean) {
-            return "boolean";
-        }
-        return "string";
     }
 
     /** Every member and element of the tree, with the way to change it; strings holding JSON are not entered here. */
