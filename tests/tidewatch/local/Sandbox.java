@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.model.DescribeCustomerGatewaysResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsResponse;
+import software.amazon.awssdk.services.ec2.model.ModifyVpnTunnelOptionsResponse;
 import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
@@ -69,6 +71,8 @@ public final class Sandbox implements AutoCloseable {
     private volatile boolean recordParams = true;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong handlingNanos = new AtomicLong();
+    /** When FilterLogEvents' lines end, fixed at start so that repeated reads give each line the same timestamp. */
+    private final long logsEndAt = Instant.now().toEpochMilli();
 
     static {
         // The JDK server otherwise leaves Nagle's algorithm on: its response, written in two parts, then waits for
@@ -343,9 +347,12 @@ public final class Sandbox implements AutoCloseable {
             case "ssm.GetParameter" -> json(exchange, Map.of("Parameter", Map.of(
                     "Name", params.string("Name"), "Type", "SecureString", "Value", secret(params.string("Name")), "Version", 1)));
             case "logs.GetLogEvents" -> getLogEvents(exchange, params);
+            case "logs.FilterLogEvents" -> json(exchange, filterLogEvents(params));
             case "lambda.Invoke" -> send(exchange, "Event".equals(params.string("InvocationType")) ? 202 : 200, "application/json", "");
             case "sns.Publish" -> xml(exchange, "Publish", "sns", "<MessageId>" + UUID.randomUUID() + "</MessageId>");
             case "ec2.DescribeVpnConnections" -> describeVpnConnections(exchange, params);
+            case "ec2.DescribeCustomerGateways" -> describeCustomerGateways(exchange, params);
+            case "ec2.ModifyVpnTunnelOptions" -> modifyVpnTunnelOptions(exchange, params);
             case "ec2.ReplaceVpnTunnel" -> xml(exchange, "ReplaceVpnTunnel", "ec2", "<return>true</return>");
             case "ec2.CreateTags" -> {
                 createTags(params);
@@ -498,7 +505,7 @@ public final class Sandbox implements AutoCloseable {
         boolean byId = !params.strings("VpnConnectionId").isEmpty();
         List<Object> connections = new ArrayList<>();
         for (Map<String, Object> connection : world.vpnConnections) {
-            if (wanted.isEmpty() || wanted.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+            if (wanted.isEmpty() || wanted.contains(String.valueOf(member(connection, "VpnConnectionId")))) {
                 connections.add(connection);
             }
         }
@@ -508,6 +515,165 @@ public final class Sandbox implements AutoCloseable {
         StringBuilder members = new StringBuilder();
         QueryProtocol.writeMembers(members, DescribeVpnConnectionsResponse.builder().sdkFields(), Map.of("VpnConnections", connections));
         xml(exchange, "DescribeVpnConnections", "ec2", members.toString());
+    }
+
+    /**
+     * FilterLogEvents over the world's "GROUP/STREAM" lines: the group's streams (or those named, or with the prefix),
+     * oldest first and cut at the limit as CloudWatch Logs does; lines get one-second steps ending at the sandbox's start.
+     */
+    private Map<String, Object> filterLogEvents(JsonObject params) {
+        String group = params.string("logGroupName") != null ? params.string("logGroupName") : logGroupName(params.string("logGroupIdentifier"));
+        List<String> named = params.strings("logStreamNames");
+        String prefix = params.string("logStreamNamePrefix");
+        Long start = params.integer("startTime");
+        Long end = params.integer("endTime");
+        String pattern = params.string("filterPattern");
+        boolean groupExists = false;
+        List<Map<String, Object>> events = new ArrayList<>();
+        long now = logsEndAt;
+        for (Map.Entry<String, List<String>> entry : world.logs.entrySet()) {
+            if (group == null || !entry.getKey().startsWith(group + "/")) {
+                continue;
+            }
+            groupExists = true;
+            String stream = entry.getKey().substring(group.length() + 1);
+            if ((!named.isEmpty() && !named.contains(stream)) || (prefix != null && !stream.startsWith(prefix))) {
+                continue;
+            }
+            List<String> lines = entry.getValue();
+            for (int i = 0; i < lines.size(); i++) {
+                long timestamp = now - (lines.size() - i) * 1000L;
+                boolean matches = pattern == null || pattern.isBlank() || lines.get(i).contains(pattern.replace("\"", ""));
+                if ((start == null || timestamp >= start) && (end == null || timestamp <= end) && matches) {
+                    events.add(Map.of("logStreamName", stream, "timestamp", timestamp, "message", lines.get(i),
+                            "ingestionTime", timestamp + 50, "eventId", stream.hashCode() + "-" + i));
+                }
+            }
+        }
+        if (!groupExists) {
+            throw new SandboxFault("ResourceNotFoundException", "The specified log group does not exist.");
+        }
+        events.sort((a, b) -> Long.compare((Long) a.get("timestamp"), (Long) b.get("timestamp")));
+        Long limit = params.integer("limit");
+        List<Map<String, Object>> page = limit == null ? events : events.subList(0, (int) Math.min(limit, events.size()));
+        return Map.of("events", page, "searchedLogStreams", List.of());
+    }
+
+    /** A log group's name from its name or ARN ("arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]"). */
+    static String logGroupName(String identifier) {
+        if (identifier == null || !identifier.startsWith("arn:")) {
+            return identifier;
+        }
+        String name = identifier.substring(identifier.indexOf(":log-group:") + ":log-group:".length());
+        return name.endsWith(":*") ? name.substring(0, name.length() - 2) : name;
+    }
+
+    private void describeCustomerGateways(HttpExchange exchange, JsonObject params) throws IOException {
+        List<String> ids = params.strings("CustomerGatewayId");
+        List<Object> gateways = new ArrayList<>();
+        for (Map<String, Object> gateway : world.customerGateways) {
+            String id = String.valueOf(member(gateway, "CustomerGatewayId"));
+            if ((ids.isEmpty() || ids.contains(id)) && matchesFilters(gateway, params.objects("Filter"))) {
+                gateways.add(gateway);
+            }
+        }
+        for (String id : ids) { // an unknown id is an error, as in EC2; a filter that matches nothing is not
+            if (world.customerGateways.stream().noneMatch(g -> id.equals(String.valueOf(member(g, "CustomerGatewayId"))))) {
+                throw new SandboxFault("InvalidCustomerGatewayID.NotFound", "The customerGateway ID '" + id + "' does not exist");
+            }
+        }
+        StringBuilder members = new StringBuilder();
+        QueryProtocol.writeMembers(members, DescribeCustomerGatewaysResponse.builder().sdkFields(), Map.of("CustomerGateways", gateways));
+        xml(exchange, "DescribeCustomerGateways", "ec2", members.toString());
+    }
+
+    /** EC2 filters on a customer gateway: "customer-gateway-id", "ip-address", "state", "bgp-asn", "type", "tag:KEY". */
+    private static boolean matchesFilters(Map<String, Object> gateway, List<JsonObject> filters) {
+        for (JsonObject filter : filters) {
+            String name = String.valueOf(filter.string("Name"));
+            Object value;
+            if (name.startsWith("tag:")) {
+                value = tagValue(gateway, name.substring(4));
+            } else {
+                StringBuilder member = new StringBuilder();
+                for (String part : name.split("-")) {
+                    member.append(part);
+                }
+                value = member(gateway, member.toString());
+            }
+            if (value == null || !filter.strings("Value").contains(String.valueOf(value))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object tagValue(Map<String, Object> resource, String key) {
+        if (member(resource, "Tags") instanceof List<?> tags) {
+            for (Object tag : tags) {
+                if (tag instanceof Map<?, ?> t && key.equals(t.get("Key"))) {
+                    return t.get("Value");
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Changes one tunnel's options as EC2 does and answers with the modified connection; the next
+     * DescribeVpnConnections returns them. Request members (DPDTimeoutAction) map to the answer's (DpdTimeoutAction).
+     */
+    private void modifyVpnTunnelOptions(HttpExchange exchange, JsonObject params) throws IOException {
+        String vpnId = params.requireString("VpnConnectionId");
+        String outsideIp = params.requireString("VpnTunnelOutsideIpAddress");
+        Map<String, Object> connection = world.vpnConnections.stream()
+                .filter(c -> vpnId.equals(String.valueOf(member(c, "VpnConnectionId"))))
+                .findFirst()
+                .orElseThrow(() -> new SandboxFault("InvalidVpnConnectionID.NotFound", "The vpnConnection ID '" + vpnId + "' does not exist"));
+        Map<String, Object> options = new LinkedHashMap<>(member(connection, "Options") instanceof Map<?, ?> m ? asMembers(m) : Map.of());
+        List<Map<String, Object>> tunnels = new ArrayList<>();
+        if (member(options, "TunnelOptions") instanceof List<?> list) {
+            list.forEach(t -> tunnels.add(new LinkedHashMap<>(t instanceof Map<?, ?> m ? asMembers(m) : Map.of())));
+        }
+        Map<String, Object> tunnel = tunnels.stream()
+                .filter(t -> outsideIp.equals(String.valueOf(member(t, "OutsideIpAddress"))))
+                .findFirst()
+                .orElseThrow(() -> new SandboxFault("InvalidParameterValue",
+                        "The VPN tunnel outside IP address '" + outsideIp + "' does not belong to VPN connection '" + vpnId + "'"));
+        JsonObject changes = params.object("TunnelOptions");
+        Map<String, String> requestToAnswer = Map.of("StartupAction", "StartupAction", "DPDTimeoutAction", "DpdTimeoutAction",
+                "DPDTimeoutSeconds", "DpdTimeoutSeconds", "EnableTunnelLifecycleControl", "EnableTunnelLifecycleControl");
+        requestToAnswer.forEach((request, answer) -> {
+            if (changes.has(request)) {
+                putMember(tunnel, answer, changes.asMap().get(request));
+            }
+        });
+        putMember(options, "TunnelOptions", tunnels);
+        putMember(connection, "Options", options);
+        StringBuilder members = new StringBuilder();
+        QueryProtocol.writeMembers(members, ModifyVpnTunnelOptionsResponse.builder().sdkFields(), Map.of("VpnConnection", connection));
+        xml(exchange, "ModifyVpnTunnelOptions", "ec2", members.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMembers(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    /** A member by its name in any case: world files may write "options" or "Options". */
+    private static Object member(Map<String, Object> object, String name) {
+        for (Map.Entry<String, Object> entry : object.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Replaces a member under the key the object already uses for it, or adds it under the given name. */
+    private static void putMember(Map<String, Object> object, String name, Object value) {
+        String key = object.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(name);
+        object.put(key, value);
     }
 
     @SuppressWarnings("unchecked")

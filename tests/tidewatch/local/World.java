@@ -15,13 +15,15 @@ import tidewatch.json.JsonObject;
  * What the sandbox's AWS account holds, as the AWS APIs return it:
  * <pre>
  * {"ecs": {"tasks": [Task with "tags"], "services": [Service], "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition]},
- *  "ec2": {"vpnConnections": [VpnConnection]},
+ *  "ec2": {"vpnConnections": [VpnConnection with "Options": {"TunnelOptions": [TunnelOption]}],
+ *          "customerGateways": [CustomerGateway]},
  *  "logs": {"GROUP/STREAM": ["line", ...]},
  *  "secrets": {"name or ARN": "value"},
  *  "faults": {"slack": 500, "sns": "timeout", "ecs.RunTask": "ThrottlingException", "slack": [429, 200]}}
  * </pre>
  * ECS objects use the ECS JSON member names (taskArn, ...); EC2 objects the EC2 API member names (VpnConnectionId,
- * VgwTelemetry, ...), as the AWS CLI prints them. The sandbox changes the world as calls arrive (RunTask adds a task,
+ * VgwTelemetry, ...), as the AWS CLI prints them; their case does not matter ("options"/"Options"), as the sandbox
+ * matches member names case-insensitively. The sandbox changes the world as calls arrive (RunTask adds a task,
  * CreateTags adds tags), so a sequence of invocations sees its own effects.
  */
 public final class World {
@@ -30,6 +32,7 @@ public final class World {
     final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
     final List<Map<String, Object>> taskDefinitions = new ArrayList<>();
     final List<Map<String, Object>> vpnConnections = new ArrayList<>();
+    final List<Map<String, Object>> customerGateways = new ArrayList<>();
     final Map<String, List<String>> logs = new LinkedHashMap<>();
     final Map<String, String> secrets = new LinkedHashMap<>();
     final Map<String, List<Object>> faults = new LinkedHashMap<>();
@@ -58,6 +61,7 @@ public final class World {
         copy(ecs.objects("stoppedTasks"), world.stoppedTasks);
         copy(ecs.objects("taskDefinitions"), world.taskDefinitions);
         copy(root.object("ec2").objects("vpnConnections"), world.vpnConnections);
+        copy(root.object("ec2").objects("customerGateways"), world.customerGateways);
         root.object("logs").asMap().forEach((stream, lines) ->
                 world.logs.put(stream, root.object("logs").strings(stream)));
         root.object("secrets").asMap().forEach((id, value) -> world.secrets.put(id, String.valueOf(value)));
@@ -109,6 +113,18 @@ public final class World {
     public World addVpnConnection(Map<String, Object> connection) {
         vpnConnections.add(new LinkedHashMap<>(connection));
         return this;
+    }
+
+    public World addCustomerGateway(Map<String, Object> gateway) {
+        customerGateways.add(new LinkedHashMap<>(gateway));
+        return this;
+    }
+
+    /** The VPN connections as the sandbox now holds them (ModifyVpnTunnelOptions and CreateTags change them). */
+    public List<Map<String, Object>> vpnConnections() {
+        synchronized (this) {
+            return List.copyOf(vpnConnections);
+        }
     }
 
     public World secret(String id, String value) {
