@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
@@ -78,6 +80,24 @@ class SandboxEc2Test {
         Sandbox sandbox = sandboxes.start(World.load(Path.of("events/worlds/vpn-both-tunnels-down-start-restart.json")));
         VpnConnection connection = ec2(sandbox).describeVpnConnections().vpnConnections().get(0);
         assertTrue(connection.options().tunnelOptions().stream().allMatch(t -> "start".equals(t.startupAction()) && "restart".equals(t.dpdTimeoutAction())));
+    }
+
+    /** Each sample world holds what the VPN functions read: its gateway, with a public IP, and the logged tunnel's lines. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vpn-one-tunnel-down-default-options", "vpn-both-tunnels-down-default-options",
+            "vpn-both-tunnels-down-start-restart"})
+    void eachSampleWorldIsConsistent(String name) {
+        Sandbox sandbox = sandboxes.start(World.load(Path.of("events/worlds/" + name + ".json")));
+        VpnConnection connection = ec2(sandbox).describeVpnConnections().vpnConnections().get(0);
+        CustomerGateway gateway = ec2(sandbox).describeCustomerGateways(r -> r.customerGatewayIds(connection.customerGatewayId()))
+                .customerGateways().get(0);
+        assertFalse(gateway.ipAddress().startsWith("10."), "the VPN's customer gateway has a public IP address");
+        TunnelOption logged = connection.options().tunnelOptions().stream()
+                .filter(t -> t.logOptions().cloudWatchLogOptions().logEnabled()).findFirst().orElseThrow();
+        List<FilteredLogEvent> lines = sandbox.clients(Duration.ofSeconds(2)).logs().filterLogEvents(r -> r.logGroupIdentifier(
+                logged.logOptions().cloudWatchLogOptions().logGroupArn())).events();
+        assertFalse(lines.isEmpty());
+        assertTrue(lines.stream().allMatch(line -> line.message().contains("\"TunnelOutsideIPAddress\":\"" + logged.outsideIpAddress() + "\"")));
     }
 
     @Test
