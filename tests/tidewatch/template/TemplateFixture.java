@@ -1,7 +1,9 @@
 package tidewatch.template;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,6 +198,66 @@ final class TemplateFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The IAM role of a function (its Role is !GetAtt ROLE.Arn). */
+    static String roleOf(String function) {
+        String role = getAttTarget(properties(function).get("Role"), "Arn");
+        assertNotNull(role, function + " Role is !GetAtt <Role>.Arn");
+        assertEquals("AWS::IAM::Role", TPL.resource(role).get("Type"));
+        return role;
+    }
+
+    /** The statements of a function's role with the given parameters (Fn::If resolved, AWS::NoValue dropped). */
+    static List<Map<String, Object>> statements(String function, Map<String, String> overrides) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : list(properties(roleOf(function)).get("Policies"), "Policies")) {
+            Object picked = pick(at(policy, "PolicyDocument", "Statement"), overrides);
+            for (Object statement : list(picked, "Statement")) {
+                statements.add(map(statement, "statement"));
+            }
+        }
+        return statements;
+    }
+
+    /** The one statement of the function's role that allows the action, or null. */
+    static Map<String, Object> statement(String function, String action, Map<String, String> overrides) {
+        List<Map<String, Object>> matching = statements(function, overrides).stream()
+                .filter(s -> "Allow".equals(s.get("Effect")) && strings(s.get("Action")).contains(action)).toList();
+        assertTrue(matching.size() <= 1, function + " has several statements for " + action);
+        return matching.isEmpty() ? null : matching.get(0);
+    }
+
+    /** The ARNs the deployment's placeholders give the named clusters. */
+    static List<String> clusterArns(String... names) {
+        return Arrays.stream(names).map(name -> "arn:aws:ecs:us-east-1:123456789012:cluster/" + name).toList();
+    }
+
+    static String parameterPattern(String name) {
+        return (String) map(TPL.parameters().get(name), name).get("AllowedPattern");
+    }
+
+    /**
+     * The AssertDescription of every Rules assertion that refuses these parameter values: CloudFormation checks an
+     * assertion only when its rule's RuleCondition (if any) holds, and refuses the stack when one is false.
+     */
+    static List<String> refusedBy(Map<String, String> overrides) {
+        List<String> refusals = new ArrayList<>();
+        Object rules = TPL.root().get("Rules");
+        for (Map.Entry<String, Object> rule : map(rules, "Rules").entrySet()) {
+            Map<String, Object> body = map(rule.getValue(), "rule " + rule.getKey());
+            Object condition = body.get("RuleCondition");
+            if (condition != null && !Boolean.parseBoolean(evaluate(condition, overrides))) {
+                continue;
+            }
+            for (Object item : list(body.get("Assertions"), rule.getKey() + " Assertions")) {
+                Map<String, Object> assertion = map(item, rule.getKey() + " assertion");
+                if (!Boolean.parseBoolean(evaluate(assertion.get("Assert"), overrides))) {
+                    refusals.add((String) assertion.get("AssertDescription"));
+                }
+            }
+        }
+        return refusals;
     }
 
     /** Logical ids of the resources of a type, in template order. */

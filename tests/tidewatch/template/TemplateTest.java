@@ -10,6 +10,7 @@ import static tidewatch.template.TemplateFixture.REQUIRED;
 import static tidewatch.template.TemplateFixture.TPL;
 import static tidewatch.template.TemplateFixture.at;
 import static tidewatch.template.TemplateFixture.branches;
+import static tidewatch.template.TemplateFixture.clusterArns;
 import static tidewatch.template.TemplateFixture.evaluate;
 import static tidewatch.template.TemplateFixture.getAtt;
 import static tidewatch.template.TemplateFixture.getAttTarget;
@@ -17,10 +18,14 @@ import static tidewatch.template.TemplateFixture.globalFunction;
 import static tidewatch.template.TemplateFixture.list;
 import static tidewatch.template.TemplateFixture.map;
 import static tidewatch.template.TemplateFixture.merged;
+import static tidewatch.template.TemplateFixture.parameterPattern;
 import static tidewatch.template.TemplateFixture.pick;
 import static tidewatch.template.TemplateFixture.properties;
 import static tidewatch.template.TemplateFixture.ref;
 import static tidewatch.template.TemplateFixture.resourcesOfType;
+import static tidewatch.template.TemplateFixture.roleOf;
+import static tidewatch.template.TemplateFixture.statement;
+import static tidewatch.template.TemplateFixture.statements;
 import static tidewatch.template.TemplateFixture.strings;
 import static tidewatch.template.TemplateFixture.with;
 
@@ -29,6 +34,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -560,28 +566,26 @@ class TemplateTest {
     }
 
     @Test
-    void taskRestartPermissionsExistOnlyWhenRestartsAreOnAndStayOnTheWatchedClusters() {
+    void taskRestartPermissionsExistOnlyWhenRestartsAreOnAndStayOnTheNamedFamiliesAndClusters() {
         assertNull(statement(ECS, "ecs:RunTask", with()), "restarts are off by default: no RunTask");
         assertNull(statement(ECS, "ecs:TagResource", with()));
-        assertNull(statement(ECS, "iam:PassRole", with("EnableTaskRestarts", "true")), "no pass roles given: no PassRole");
 
-        Map<String, String> allClusters = with("EnableTaskRestarts", "true");
-        Map<String, Object> runTask = statement(ECS, "ecs:RunTask", allClusters);
+        Map<String, String> named = with("EnableTaskRestarts", "true", "WatchedClusters", "prod,staging",
+                "RestartableTaskFamilies", "nightly-report,backfill");
+        assertNull(statement(ECS, "iam:PassRole", named), "no pass roles given: no PassRole");
+        Map<String, Object> runTask = statement(ECS, "ecs:RunTask", named);
         assertNotNull(runTask);
-        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/*", evaluate(runTask.get("Resource"), allClusters));
-        assertNull(runTask.get("Condition"), "\"*\" watches every cluster");
-
-        Map<String, String> twoClusters = with("EnableTaskRestarts", "true", "WatchedClusters", "prod,staging");
-        runTask = statement(ECS, "ecs:RunTask", twoClusters);
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/nightly-report:*,"
+                + "arn:aws:ecs:us-east-1:123456789012:task-definition/backfill:*", evaluate(runTask.get("Resource"), named));
         assertEquals(String.join(",", clusterArns("prod", "staging")),
-                evaluate(at(runTask, "Condition", "ArnEquals", "ecs:cluster"), twoClusters));
+                evaluate(at(runTask, "Condition", "ArnEquals", "ecs:cluster"), named));
 
-        Map<String, Object> tag = statement(ECS, "ecs:TagResource", allClusters);
+        Map<String, Object> tag = statement(ECS, "ecs:TagResource", named);
         assertEquals("RunTask", at(tag, "Condition", "StringEquals", "ecs:CreateAction"));
-        assertEquals("arn:aws:ecs:us-east-1:123456789012:task/*", evaluate(tag.get("Resource"), allClusters));
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task/*", evaluate(tag.get("Resource"), named));
 
-        Map<String, String> roles = with("EnableTaskRestarts", "true",
-                "RestartablePassRoleArns", "arn:aws:iam::123456789012:role/app-task,arn:aws:iam::123456789012:role/app-exec");
+        Map<String, String> roles = new HashMap<>(named);
+        roles.put("RestartablePassRoleArns", "arn:aws:iam::123456789012:role/app-task,arn:aws:iam::123456789012:role/app-exec");
         Map<String, Object> passRole = statement(ECS, "iam:PassRole", roles);
         assertEquals("arn:aws:iam::123456789012:role/app-task,arn:aws:iam::123456789012:role/app-exec",
                 evaluate(passRole.get("Resource"), roles));
@@ -596,7 +600,7 @@ class TemplateTest {
         for (String action : List.of("ecs:DescribeTasks", "ecs:ListTasks", "ecs:DescribeTaskDefinition", "logs:GetLogEvents")) {
             assertNotNull(statement(ECS, action, defaults), "ECS function needs " + action);
         }
-        assertEquals("arn:aws:logs:us-east-1:123456789012:log-group:*:log-stream:*",
+        assertEquals("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/*:log-stream:*",
                 evaluate(statement(ECS, "logs:GetLogEvents", defaults).get("Resource"), defaults));
         assertTrue(allows(ECS, "sqs:ReceiveMessage", getAtt("EcsEventsQueue", "Arn")));
         assertTrue(allows(ECS, "sqs:DeleteMessage", getAtt("EcsEventsQueue", "Arn")));
@@ -854,13 +858,6 @@ class TemplateTest {
         return (String) map(group, "group").get("Ref");
     }
 
-    private static String roleOf(String function) {
-        String role = getAttTarget(properties(function).get("Role"), "Arn");
-        assertNotNull(role, function + " Role is !GetAtt <Role>.Arn");
-        assertEquals("AWS::IAM::Role", TPL.resource(role).get("Type"));
-        return role;
-    }
-
     private static Map<String, Object> events(String function) {
         Object events = properties(function).get("Events");
         return events == null ? Map.of() : map(events, function + " Events");
@@ -921,26 +918,6 @@ class TemplateTest {
         }
         assertEquals(1, found.size(), queue + " queue policy statements");
         return found.get(0);
-    }
-
-    /** The statements of a function's role with the given parameters (Fn::If resolved, AWS::NoValue dropped). */
-    private static List<Map<String, Object>> statements(String function, Map<String, String> overrides) {
-        List<Map<String, Object>> statements = new ArrayList<>();
-        for (Object policy : list(properties(roleOf(function)).get("Policies"), "Policies")) {
-            Object picked = pick(at(policy, "PolicyDocument", "Statement"), overrides);
-            for (Object statement : list(picked, "Statement")) {
-                statements.add(map(statement, "statement"));
-            }
-        }
-        return statements;
-    }
-
-    /** The one statement of the function's role that allows the action, or null. */
-    private static Map<String, Object> statement(String function, String action, Map<String, String> overrides) {
-        List<Map<String, Object>> matching = statements(function, overrides).stream()
-                .filter(s -> "Allow".equals(s.get("Effect")) && strings(s.get("Action")).contains(action)).toList();
-        assertTrue(matching.size() <= 1, function + " has several statements for " + action);
-        return matching.isEmpty() ? null : matching.get(0);
     }
 
     private static Map<String, Object> kmsDecryptVia(String function, Map<String, String> overrides) {
@@ -1015,18 +992,10 @@ class TemplateTest {
         }
     }
 
-    private static List<String> clusterArns(String... names) {
-        return Arrays.stream(names).map(name -> "arn:aws:ecs:us-east-1:123456789012:cluster/" + name).toList();
-    }
-
     private static List<String> clusterFilter(Map<String, String> overrides) {
         Object detail = at(properties("EcsTaskStoppedRule"), "EventPattern", "detail");
         Object clusters = map(pick(detail, overrides), "detail").get("clusterArn");
         return List.of(evaluate(clusters, overrides).split(","));
-    }
-
-    private static String parameterPattern(String name) {
-        return (String) map(TPL.parameters().get(name), name).get("AllowedPattern");
     }
 
     private static void assertAllowed(String name, Map<String, Object> parameter, String value) {
