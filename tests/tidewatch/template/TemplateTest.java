@@ -71,6 +71,7 @@ class TemplateTest {
             "ecs:DescribeTaskDefinition",
             "ecs:ListTasks",
             "ec2:DescribeVpnConnections",
+            "ec2:DescribeCustomerGateways",
             "ec2:DescribeNetworkInterfaces",
             "ec2:DescribeSubnets",
             "ec2:CreateNetworkInterface",
@@ -331,12 +332,15 @@ class TemplateTest {
     }
 
     @Test
-    void theTunnelReCheckRunsOnlyWhileTunnelReplacementIsOn() {
+    void theTunnelReCheckRunsOnlyWhileTunnelReplacementOrOptionsRepairIsOn() {
         Map<String, Object> check = map(events(VPN).get("TunnelCheck"), "tunnel check event");
         assertEquals("Schedule", check.get("Type"));
-        assertEquals(Map.of("Fn::If", List.of("TunnelReplacementEnabled", "ENABLED", "DISABLED")), at(check, "Properties", "State"));
-        assertTrue(TPL.condition("TunnelReplacementEnabled", Map.of("EnableTunnelReplacement", "true")));
-        assertFalse(TPL.condition("TunnelReplacementEnabled", Map.of()), "off by default");
+        Object state = at(check, "Properties", "State");
+        assertEquals("DISABLED", pick(state, with()), "both are off by default");
+        assertEquals("ENABLED", pick(state, with("EnableTunnelReplacement", "true")));
+        assertEquals("ENABLED", pick(state, with("EnableTunnelOptionsRepair", "true")));
+        assertEquals("ENABLED", pick(state, with("EnableTunnelReplacement", "true", "EnableTunnelOptionsRepair", "true")));
+        assertEquals("DISABLED", pick(state, with("EnableTunnelReplacement", "false", "EnableTunnelOptionsRepair", "false")));
     }
 
     @Test
@@ -609,7 +613,7 @@ class TemplateTest {
     @Test
     void tunnelPermissionsAreLimitedToTheWatchedConnections() {
         assertNull(statement(VPN, "ec2:ReplaceVpnTunnel", with()), "replacement is off by default: no permission");
-        assertNull(statement(VPN, "ec2:CreateTags", with()), "the cooldown tag is only written for a replacement");
+        assertNull(statement(VPN, "ec2:CreateTags", with()), "the cooldown tag is only written for a replacement or a repair");
         Map<String, String> one = with("EnableTunnelReplacement", "true");
         assertEquals("arn:aws:ec2:us-east-1:123456789012:vpn-connection/vpn-0a1b2c3d4e5f67890",
                 evaluate(statement(VPN, "ec2:ReplaceVpnTunnel", one).get("Resource"), one));
@@ -686,7 +690,7 @@ class TemplateTest {
                 VPN, List.of("NOTIFY_TOPIC_ARN", "SLACK_WEBHOOK_SECRET", "LOG_LEVEL", "VPN_CONNECTION_IDS",
                         "ENABLE_KEEPALIVE_BURST", "KEEPALIVE_FUNCTION_NAME", "KEEPALIVE_BURST_ROUNDS",
                         "ENABLE_TUNNEL_REPLACEMENT", "TUNNEL_DOWN_THRESHOLD", "TUNNEL_REPLACEMENT_COOLDOWN",
-                        "METRICS_NAMESPACE", "JAVA_TOOL_OPTIONS"),
+                        "ENABLE_TUNNEL_OPTIONS_REPAIR", "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "METRICS_NAMESPACE", "JAVA_TOOL_OPTIONS"),
                 KEEPALIVE, List.of("LOG_LEVEL", "KEEPALIVE_TARGETS", "KEEPALIVE_TIMEOUT", "METRICS_NAMESPACE", "JAVA_TOOL_OPTIONS"));
         for (Map.Entry<String, List<String>> function : required.entrySet()) {
             Map<String, String> environment = TPL.functionEnvironment(function.getKey(), REQUIRED);
