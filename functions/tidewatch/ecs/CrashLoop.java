@@ -13,7 +13,7 @@ import java.util.List;
  * (threshold x2, x4, ...): counted in a row rather than in the window, because a window's count levels off while a
  * loop goes on and would either repeat the same milestone on every stop or never reach the next one.
  */
-public record CrashLoop(int threshold, Duration window) {
+record CrashLoop(int threshold, Duration window) {
 
     /**
      * @param inWindow abnormal stops in the window that ends at the stop being handled

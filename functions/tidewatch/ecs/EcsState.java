@@ -25,7 +25,7 @@ import tidewatch.notify.Text;
  * are immutable), the task's tags, the service's recently stopped tasks, and the failed container's last log lines.
  * Reads that only enrich a message degrade to "unknown"; the tag read that decides a restart does not.
  */
-public final class EcsState {
+final class EcsState {
     private static final int MAX_STOPPED_TASK_PAGES = 3;
 
     private final EcsClient ecs;

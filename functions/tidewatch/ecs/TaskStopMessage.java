@@ -10,7 +10,7 @@ import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
 /** Builds the message for a task stop: what stopped, why, what Tidewatch did, where to look. Pure. */
-public final class TaskStopMessage {
+final class TaskStopMessage {
     public static final String SOURCE = "ecs";
     private static final int MAX_LISTED_TASKS = 10;
 

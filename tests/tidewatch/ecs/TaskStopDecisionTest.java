@@ -33,19 +33,19 @@ class TaskStopDecisionTest {
         return new CrashLoop.Count(stops, stops);
     }
 
-    private TaskStopDecision.Plan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
+    private TaskStopPlan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
         return TaskStopDecision.forStandaloneTask(standalone, diagnosis, tags, restartsEnabled, count(1), LOOP);
     }
 
     @Test
     void serviceTasksAreOnlyReportedAndLouderWhenLooping() {
         assertFalse(TaskStopDecision.forServiceTask(new Diagnosis(StopCause.DEPLOYMENT, "", null), CrashLoop.Count.NONE, LOOP).tellPeople());
-        TaskStopDecision.Plan first = TaskStopDecision.forServiceTask(CRASH, count(1), LOOP);
+        TaskStopPlan first = TaskStopDecision.forServiceTask(CRASH, count(1), LOOP);
         assertTrue(first.tellPeople());
         assertEquals(Severity.WARNING, first.severity());
         assertNull(first.restart());
         assertFalse(TaskStopDecision.forServiceTask(CRASH, count(2), LOOP).tellPeople());
-        TaskStopDecision.Plan looping = TaskStopDecision.forServiceTask(CRASH, count(3), LOOP);
+        TaskStopPlan looping = TaskStopDecision.forServiceTask(CRASH, count(3), LOOP);
         assertTrue(looping.tellPeople());
         assertEquals(Severity.CRITICAL, looping.severity());
         assertTrue(looping.action().contains("3 abnormal stops within 15 minutes (threshold 3), 3 in a row"), looping.action());
@@ -55,7 +55,7 @@ class TaskStopDecisionTest {
 
     @Test
     void onFailureRestartsWithTheSameTaskAndTheCountIncremented() {
-        TaskStopDecision.Plan plan = standalone(CRASH,
+        TaskStopPlan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "1", "team", "data", "aws:ecs:clusterName", "prod"), true);
         RestartRequest restart = plan.restart();
         assertEquals(Severity.WARNING, plan.severity());
@@ -97,7 +97,7 @@ class TaskStopDecisionTest {
 
     @Test
     void aCrashLoopingFamilyIsNotRestartedAgain() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+        TaskStopPlan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
                 tags("tidewatch:restart", "on-failure"), true, count(3), LOOP);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -110,7 +110,7 @@ class TaskStopDecisionTest {
 
     @Test
     void noPolicyMeansNoRestart() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags(), true);
+        TaskStopPlan plan = standalone(CRASH, tags(), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("no restart policy"));
@@ -119,7 +119,7 @@ class TaskStopDecisionTest {
 
     @Test
     void anExhaustedPolicyIsCritical() {
-        TaskStopDecision.Plan plan = standalone(CRASH,
+        TaskStopPlan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "3"), true);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -128,14 +128,14 @@ class TaskStopDecisionTest {
 
     @Test
     void restartsDisabledForTheFunctionMeansNoRestartAndSaysSo() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "always"), false);
+        TaskStopPlan plan = standalone(CRASH, tags("tidewatch:restart", "always"), false);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("ENABLE_TASK_RESTARTS=false"));
     }
 
     @Test
     void alwaysRestartsACompletedTaskQuietlyButNeverAUserStop() {
-        TaskStopDecision.Plan completed = standalone(COMPLETED, tags("tidewatch:restart", "always"), true);
+        TaskStopPlan completed = standalone(COMPLETED, tags("tidewatch:restart", "always"), true);
         assertEquals(Severity.INFO, completed.severity());
         assertEquals(1, completed.restart().restartNumber());
         assertNull(standalone(USER_STOP, tags("tidewatch:restart", "always"), true).restart());
@@ -143,7 +143,7 @@ class TaskStopDecisionTest {
 
     @Test
     void aBadPolicyTagIsReportedNotGuessed() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "sometimes"), true);
+        TaskStopPlan plan = standalone(CRASH, tags("tidewatch:restart", "sometimes"), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("must be no, on-failure"));
@@ -152,14 +152,14 @@ class TaskStopDecisionTest {
     @Test
     void awsvpcTasksNeedTheirSecurityGroupsTagged() {
         Map<String, String> noGroups = new LinkedHashMap<>(Map.of("tidewatch:restart", "on-failure"));
-        TaskStopDecision.Plan plan = standalone(CRASH, noGroups, true);
+        TaskStopPlan plan = standalone(CRASH, noGroups, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains(TaskStopDecision.SECURITY_GROUPS_TAG));
     }
 
     @Test
     void aTaskEcsNoLongerKnowsIsNotRestarted() {
-        TaskStopDecision.Plan plan = standalone(CRASH, null, true);
+        TaskStopPlan plan = standalone(CRASH, null, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("restart policy is unknown"));
     }
