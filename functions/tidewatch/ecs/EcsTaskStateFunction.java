@@ -122,7 +122,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     }
 
     /**
-     * Reads the tags of the batch's stopped standalone tasks up front, 100 tasks to a call, instead of one call per
+     * Reads ECS's records of the batch's stopped standalone tasks up front, 100 tasks to a call, instead of one call per
      * stop. A failure here is only logged: each task's own read then decides for its record.
      */
     private void readStandaloneTags(Iterable<TaskStopEvent> events) {
@@ -134,7 +134,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         }
         byCluster.forEach((cluster, arns) -> {
             try {
-                state.readTags(cluster, arns.stream().distinct().toList());
+                state.readTasks(cluster, arns.stream().distinct().toList());
             } catch (RuntimeException e) {
                 Log.warn("task tags not read ahead", "cluster", cluster, "tasks", arns.size(), "error", e);
             }

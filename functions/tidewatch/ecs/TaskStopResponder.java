@@ -1,7 +1,6 @@
 package tidewatch.ecs;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
@@ -65,10 +64,14 @@ final class TaskStopResponder {
             plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
                     settings.crashLoop());
         } else {
-            Map<String, String> tags = standaloneTags(event);
-            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, tags, settings.restartsEnabled(),
-                    TaskStopDecision.mayRestart(tags, settings.restartsEnabled()) ? crashCount(event) : CrashLoop.Count.NONE,
-                    settings.crashLoop());
+            EcsTaskRecord record = standaloneRecord(event);
+            if (record != null && !record.mismatches(event).isEmpty()) {
+                Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
+                        "eventId", event.eventId(), "members", record.mismatches(event));
+            }
+            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
+                    record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
+                            : CrashLoop.Count.NONE, settings.crashLoop());
         }
 
         String action = plan.action();
@@ -94,12 +97,12 @@ final class TaskStopResponder {
     }
 
     /**
-     * The task's tags. With restarts off they only enrich the message, so a failed read degrades to "unknown"
-     * instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
+     * ECS's record of the task. With restarts off it only enriches the message, so a failed read degrades to
+     * "unknown" instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
      */
-    private Map<String, String> standaloneTags(TaskStopEvent event) {
+    private EcsTaskRecord standaloneRecord(TaskStopEvent event) {
         try {
-            return state.tags(event.clusterArn(), event.taskArn());
+            return state.task(event.clusterArn(), event.taskArn());
         } catch (RuntimeException e) {
             if (settings.restartsEnabled()) {
                 throw e;

