@@ -24,6 +24,19 @@ record CrashLoop(int threshold, Duration window) {
         public static final Count NONE = new Count(0, 0);
     }
 
+    /**
+     * Counts a stop whose time is unknown by what is known: as the newest, one more than the stops before the latest
+     * known one.
+     */
+    Count countUntimed(Collection<Instant> otherAbnormalStops) {
+        Instant latest = otherAbnormalStops.stream().filter(t -> t != null).max(Comparator.naturalOrder()).orElse(null);
+        if (latest == null) {
+            return new Count(1, 1);
+        }
+        Count known = count(otherAbnormalStops, latest);
+        return new Count(known.inWindow() + 1, known.inARow() + 1);
+    }
+
     /** Counts the abnormal stops up to {@code now}, which is the stop being handled. */
     public Count count(Collection<Instant> abnormalStops, Instant now) {
         List<Instant> earlier = abnormalStops.stream().filter(t -> t != null && !t.isAfter(now))

@@ -158,13 +158,15 @@ final class EcsState {
     /**
      * When the recent abnormal stops of the task's group (a service, or a family of standalone tasks) happened, from
      * ECS's record of stopped tasks (kept about an hour), read once per group per batch so that a storm of 500 stops
-     * makes a handful of calls, not 500. The stop being handled is always included. On a read failure only the
-     * stops seen in this batch are counted.
+     * makes a handful of calls, not 500, by task ARN. The stop being handled is included when its time is known. On a
+     * read failure only the stops seen in this batch are counted.
      */
-    public List<Instant> abnormalStops(TaskStopEvent event) {
+    Map<String, Instant> abnormalStops(TaskStopEvent event) {
         Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(event));
-        stops.put(event.taskArn(), event.stoppedAt());
-        return new ArrayList<>(stops.values());
+        if (event.stoppedAt() != null) { // an unknown time leaves ECS's own time of the stop, if it has one
+            stops.put(event.taskArn(), event.stoppedAt());
+        }
+        return new HashMap<>(stops);
     }
 
     private Map<String, Instant> readAbnormalStops(TaskStopEvent event) {

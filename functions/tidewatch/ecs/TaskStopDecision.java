@@ -88,8 +88,9 @@ final class TaskStopDecision {
                     + ", not STOPPED.", null, CrashLoop.Count.NONE);
         }
         if (!record.isStopOf(event)) {
+            String eventSays = event.stoppedAt() == null ? "the event does not say when" : "not at " + event.stoppedAt() + " as the event says";
             return new TaskStopPlan(true, Severity.WARNING, "No restart: ECS records the task stopped at " + record.stoppedAt()
-                    + ", not at " + event.stoppedAt() + " as the event says.", null, CrashLoop.Count.NONE);
+                    + ", " + eventSays + ".", null, CrashLoop.Count.NONE);
         }
         List<String> securityGroups = splitList(tags.get(SECURITY_GROUPS_TAG));
         if (!record.subnetIds().isEmpty() && securityGroups.isEmpty()) {

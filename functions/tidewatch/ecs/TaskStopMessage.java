@@ -42,6 +42,9 @@ final class TaskStopMessage {
         fields.add(new Message.Field("Stop code", event.stopCode() == null ? "none" : event.stopCode()));
         fields.add(new Message.Field("Stopped reason", event.stoppedReason() == null ? "none" : event.stoppedReason()));
         fields.add(new Message.Field("Exit codes", exitCodes(event)));
+        if (event.stoppedAt() == null) {
+            fields.add(new Message.Field("Stopped at", "unknown: the event's stoppedAt and time are missing or out of range"));
+        }
         if (crashCount.inWindow() > 0) {
             fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount.inWindow())));
             fields.add(new Message.Field("Abnormal stops in a row", Integer.toString(crashCount.inARow())));

@@ -1,6 +1,8 @@
 package tidewatch.ecs;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
@@ -93,7 +95,9 @@ final class TaskStopResponder {
     }
 
     private CrashLoop.Count crashCount(TaskStopEvent event) {
-        return settings.crashLoop().count(state.abnormalStops(event), event.stoppedAt());
+        Map<String, Instant> stops = state.abnormalStops(event);
+        Instant at = event.stoppedAt() != null ? event.stoppedAt() : stops.get(event.taskArn()); // ECS's time when the event has none
+        return at == null ? settings.crashLoop().countUntimed(stops.values()) : settings.crashLoop().count(stops.values(), at);
     }
 
     /**

@@ -352,4 +352,16 @@ class EcsTaskStateFunctionTest {
         assertEquals(1, publishes.size());
         return (String) publishes.get(0).params().get("Message");
     }
+
+    @Test
+    void aStopWithoutAnyUsableTimeIsStillToldAsACrashWithTheTimeUnknown() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")));
+        Map<String, Object> event = SampleEvents.variant("ecs-service-task-crashed.json", d -> d.put("stoppedAt", "-1000000000-01-01T00:00:00Z"));
+        event.remove("time");
+
+        assertEquals("NOTIFIED", invoke(function, Json.write(event)).string("result"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Stopped at: unknown"), message);
+        assertTrue(message.contains("Abnormal stops in a row: 3"), "counted after the stops ECS knows: " + message);
+    }
 }
