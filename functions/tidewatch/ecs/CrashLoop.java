@@ -13,7 +13,7 @@ import java.util.List;
  * (threshold x2, x4, ...): counted in a row rather than in the window, because a window's count levels off while a
  * loop goes on and would either repeat the same milestone on every stop or never reach the next one.
  */
-public record CrashLoop(int threshold, Duration window) {
+record CrashLoop(int threshold, Duration window) {
 
     /**
      * @param inWindow abnormal stops in the window that ends at the stop being handled
@@ -22,6 +22,19 @@ public record CrashLoop(int threshold, Duration window) {
      */
     public record Count(int inWindow, int inARow) {
         public static final Count NONE = new Count(0, 0);
+    }
+
+    /**
+     * Counts a stop whose time is unknown by what is known: as the newest, one more than the stops before the latest
+     * known one.
+     */
+    Count countUntimed(Collection<Instant> otherAbnormalStops) {
+        Instant latest = otherAbnormalStops.stream().filter(t -> t != null).max(Comparator.naturalOrder()).orElse(null);
+        if (latest == null) {
+            return new Count(1, 1);
+        }
+        Count known = count(otherAbnormalStops, latest);
+        return new Count(known.inWindow() + 1, known.inARow() + 1);
     }
 
     /** Counts the abnormal stops up to {@code now}, which is the stop being handled. */

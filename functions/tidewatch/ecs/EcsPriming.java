@@ -53,7 +53,7 @@ final class EcsPriming {
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
         CrashLoop crashLoop = new CrashLoop(3, Duration.ofMinutes(15));
         Instant at = event.stoppedAt();
-        TaskStopDecision.Plan plan = TaskStopDecision.forServiceTask(diagnosis,
+        TaskStopPlan plan = TaskStopDecision.forServiceTask(diagnosis,
                 crashLoop.count(List.of(at.minusSeconds(120), at.minusSeconds(60), at), at), crashLoop);
         TaskStopMessage.LogEvidence logs = new TaskStopMessage.LogEvidence("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef",
                 "us-east-1", List.of("Error: priming", "    at main"), null);

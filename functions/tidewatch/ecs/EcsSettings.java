@@ -10,7 +10,7 @@ import tidewatch.config.Settings;
  * @param watchedClusters cluster names or ARNs; {@code ["*"]} watches every cluster
  * @param restartsEnabled ENABLE_TASK_RESTARTS: off by default, since a restart changes infrastructure
  */
-public record EcsSettings(List<String> watchedClusters, boolean restartsEnabled, CrashLoop crashLoop, int logLines) {
+record EcsSettings(List<String> watchedClusters, boolean restartsEnabled, CrashLoop crashLoop, int logLines) {
 
     public static EcsSettings from(Settings settings) {
         List<String> clusters = settings.list("WATCHED_CLUSTERS");

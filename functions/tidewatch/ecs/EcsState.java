@@ -3,6 +3,7 @@ package tidewatch.ecs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,28 +12,31 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskField;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.log.Log;
 import tidewatch.notify.Text;
 
 /**
  * The reads of AWS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions
- * are immutable), the task's tags, the service's recently stopped tasks, and the failed container's last log lines.
+ * are immutable), ECS's record of the task with its tags, the service's recently stopped tasks, and the failed container's last log lines.
  * Reads that only enrich a message degrade to "unknown"; the tag read that decides a restart does not.
  */
-public final class EcsState {
+final class EcsState {
     private static final int MAX_STOPPED_TASK_PAGES = 3;
 
     private final EcsClient ecs;
     private final CloudWatchLogsClient logs;
     private final Map<String, TaskDefinitionFacts> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Instant>> stoppedByService = new HashMap<>();
-    private final Map<String, Map<String, String>> tagsByTask = new HashMap<>();
+    private final Map<String, EcsTaskRecord> tasksByArn = new HashMap<>();
 
     public EcsState(EcsClient ecs, CloudWatchLogsClient logs) {
         this.ecs = ecs;
@@ -79,47 +83,90 @@ public final class EcsState {
     }
 
     /**
-     * The task's tags, or null when ECS no longer knows the task. Read ahead for a whole batch by
-     * {@link #readTags}; a task not read ahead is read alone. Failures propagate: a restart depends on them.
+     * ECS's record of the task, or null when ECS no longer knows it. Read ahead for a whole batch by
+     * {@link #readTasks}; a task not read ahead is read alone. Failures propagate: a restart depends on them.
      */
-    public Map<String, String> tags(String cluster, String taskArn) {
-        if (tagsByTask.containsKey(taskArn)) {
-            return tagsByTask.get(taskArn);
+    EcsTaskRecord task(String cluster, String taskArn) {
+        if (tasksByArn.containsKey(taskArn)) {
+            return tasksByArn.get(taskArn);
         }
-        readTags(cluster, List.of(taskArn));
-        return tagsByTask.get(taskArn);
+        readTasks(cluster, List.of(taskArn));
+        return tasksByArn.get(taskArn);
     }
 
-    /** Reads the tags of many tasks of one cluster, 100 to a DescribeTasks call (its limit). */
-    public void readTags(String cluster, List<String> taskArns) {
+    /** Reads the records and tags of many tasks of one cluster, 100 to a DescribeTasks call (its limit). */
+    void readTasks(String cluster, List<String> taskArns) {
         for (int start = 0; start < taskArns.size(); start += 100) {
             List<String> chunk = taskArns.subList(start, Math.min(taskArns.size(), start + 100));
             DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk).include(TaskField.TAGS));
-            chunk.forEach(arn -> tagsByTask.put(arn, null));
+            chunk.forEach(arn -> tasksByArn.put(arn, null));
             for (Task task : response.tasks()) {
-                Map<String, String> tags = new java.util.LinkedHashMap<>();
-                task.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
-                tagsByTask.put(task.taskArn(), tags);
+                tasksByArn.put(task.taskArn(), record(task));
             }
         }
+    }
+
+    static EcsTaskRecord record(Task task) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        task.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+        List<String> subnets = task.attachments().stream()
+                .filter(a -> "ElasticNetworkInterface".equals(a.type()) || "eni".equalsIgnoreCase(a.type()))
+                .flatMap(a -> a.details().stream())
+                .filter(d -> "subnetId".equals(d.name()) && d.value() != null)
+                .map(KeyValuePair::value)
+                .toList();
+        return new EcsTaskRecord(task.taskArn(), task.clusterArn(), task.lastStatus(), task.stoppedAt(), task.taskDefinitionArn(),
+                task.group(), task.launchTypeAsString(), task.capacityProviderName(), task.platformVersion(), subnets,
+                overrides(task.overrides()), tags);
+    }
+
+    /** The SDK's overrides in the JSON shape of RunTask's TaskOverride, only the members a restart replays. */
+    private static Map<String, Object> overrides(TaskOverride overrides) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        List<Object> containers = new ArrayList<>();
+        if (overrides != null) {
+            for (ContainerOverride c : overrides.containerOverrides()) {
+                Map<String, Object> container = new LinkedHashMap<>();
+                container.put("name", c.name());
+                if (c.hasCommand()) {
+                    container.put("command", c.command());
+                }
+                if (c.hasEnvironment()) {
+                    container.put("environment", c.environment().stream()
+                            .map(e -> Map.<String, Object>of("name", e.name(), "value", e.value() == null ? "" : e.value())).toList());
+                }
+                container.put("cpu", c.cpu());
+                container.put("memory", c.memory());
+                container.put("memoryReservation", c.memoryReservation());
+                containers.add(container);
+            }
+            map.put("cpu", overrides.cpu());
+            map.put("memory", overrides.memory());
+            map.put("taskRoleArn", overrides.taskRoleArn());
+            map.put("executionRoleArn", overrides.executionRoleArn());
+        }
+        map.put("containerOverrides", containers);
+        return EcsTaskRecord.replayable(map);
     }
 
     /** Forgets what the last batch read: each batch reads ECS's record of stopped tasks and tags afresh. */
     public void startBatch() {
         stoppedByService.clear();
-        tagsByTask.clear();
+        tasksByArn.clear();
     }
 
     /**
      * When the recent abnormal stops of the task's group (a service, or a family of standalone tasks) happened, from
      * ECS's record of stopped tasks (kept about an hour), read once per group per batch so that a storm of 500 stops
-     * makes a handful of calls, not 500. The stop being handled is always included. On a read failure only the
-     * stops seen in this batch are counted.
+     * makes a handful of calls, not 500, by task ARN. The stop being handled is included when its time is known. On a
+     * read failure only the stops seen in this batch are counted.
      */
-    public List<Instant> abnormalStops(TaskStopEvent event) {
+    Map<String, Instant> abnormalStops(TaskStopEvent event) {
         Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(event));
-        stops.put(event.taskArn(), event.stoppedAt());
-        return new ArrayList<>(stops.values());
+        if (event.stoppedAt() != null) { // an unknown time leaves ECS's own time of the stop, if it has one
+            stops.put(event.taskArn(), event.stoppedAt());
+        }
+        return new HashMap<>(stops);
     }
 
     private Map<String, Instant> readAbnormalStops(TaskStopEvent event) {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * restarts after any stop except one a user asked for, and {@code on-failure} only after an abnormal stop;
  * N bounds the number of restarts, counted in the {@code tidewatch:restart-count} tag.
  */
-public record RestartPolicy(Mode mode, Integer maxRestarts) {
+record RestartPolicy(Mode mode, Integer maxRestarts) {
     public static final String TAG = "tidewatch:restart";
     public static final String COUNT_TAG = "tidewatch:restart-count";
     public static final RestartPolicy NO = new RestartPolicy(Mode.NO, null);

@@ -8,7 +8,7 @@ import java.util.Map;
  * and group, its tags with the restart count incremented, and a client token derived from the stop so that ECS
  * starts at most one task for it however often the event is delivered.
  */
-public record RestartRequest(
+record RestartRequest(
         String cluster,
         String taskDefinition,
         String launchType,

@@ -1,7 +1,7 @@
 package tidewatch.ecs;
 
 /** Why a task stopped, in the terms people act on. */
-public enum StopCause {
+enum StopCause {
     DEPLOYMENT("replaced by a deployment", false),
     SCALE_IN("stopped by service scale-in", false),
     USER_STOP("stopped by a user or API call", false),

@@ -8,7 +8,7 @@ import java.util.Map;
  * @param containers by container name
  * @param taskMemoryMiB the task-level memory, when set
  */
-public record TaskDefinitionFacts(Map<String, ContainerFacts> containers, Integer taskMemoryMiB) {
+record TaskDefinitionFacts(Map<String, ContainerFacts> containers, Integer taskMemoryMiB) {
     /** When the task definition cannot be read, every container counts as essential and nothing else is known. */
     public static final TaskDefinitionFacts UNKNOWN = new TaskDefinitionFacts(Map.of(), null);
 

@@ -20,7 +20,7 @@ import tidewatch.aws.AwsFailure;
 import tidewatch.json.JsonObject;
 
 /** Makes the RunTask of a {@link RestartRequest} and reports what happened. */
-public final class TaskRestarter {
+final class TaskRestarter {
     private final EcsClient ecs;
 
     /** @param startedTaskArn the new task, or null; {@code retryable} when a later attempt may succeed */

@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>Reason-based checks come first: when ECS stops a task for failed health checks or a deployment, the containers
  * are killed and may report exit 137, which must not be mistaken for an out-of-memory kill.
  */
-public final class TaskStopClassifier {
+final class TaskStopClassifier {
     private TaskStopClassifier() {}
 
     public static Diagnosis classify(TaskStopEvent event, TaskDefinitionFacts facts) {

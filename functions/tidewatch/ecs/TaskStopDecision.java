@@ -10,31 +10,23 @@ import java.util.Map;
 import tidewatch.notify.Severity;
 
 /** What to do about one task stop: whether to tell people, how loudly, and whether to restart. Pure. */
-public final class TaskStopDecision {
-    public static final String SECURITY_GROUPS_TAG = "tidewatch:security-groups";
+final class TaskStopDecision {
+    static final String SECURITY_GROUPS_TAG = "tidewatch:security-groups";
     static final String RESTARTED_FROM_TAG = "tidewatch:restarted-from";
-
-    /**
-     * @param action     what Tidewatch does, in words; for a restart, the policy and count that
-     *                   {@link #restartResult} completes once RunTask has answered
-     * @param restart    the RunTask to make, or null
-     * @param crashCount the service's or family's recent abnormal stops, where they were counted
-     */
-    public record Plan(boolean tellPeople, Severity severity, String action, RestartRequest restart, CrashLoop.Count crashCount) {}
 
     private TaskStopDecision() {}
 
     /** Service tasks: ECS replaces them itself, so Tidewatch only tells people, louder when the service loops. */
-    public static Plan forServiceTask(Diagnosis diagnosis, CrashLoop.Count count, CrashLoop crashLoop) {
+    static TaskStopPlan forServiceTask(Diagnosis diagnosis, CrashLoop.Count count, CrashLoop crashLoop) {
         if (!diagnosis.abnormal()) {
-            return new Plan(false, Severity.INFO, "None: a normal stop.", null, CrashLoop.Count.NONE);
+            return new TaskStopPlan(false, Severity.INFO, "None: a normal stop.", null, CrashLoop.Count.NONE);
         }
         boolean looping = crashLoop.isLooping(count);
         String action = "None: ECS starts a replacement for service tasks itself.";
         if (looping) {
             action += " The service is crash-looping: " + loopWords(count, crashLoop) + ".";
         }
-        return new Plan(crashLoop.shouldNotify(count), looping ? Severity.CRITICAL : Severity.WARNING, action, null, count);
+        return new TaskStopPlan(crashLoop.shouldNotify(count), looping ? Severity.CRITICAL : Severity.WARNING, action, null, count);
     }
 
     private static String loopWords(CrashLoop.Count count, CrashLoop crashLoop) {
@@ -43,85 +35,108 @@ public final class TaskStopDecision {
     }
 
     /**
-     * Standalone tasks: honour the restart policy in the task's tags ({@code tags} null when the task record is gone,
-     * so the policy cannot be known and nothing is restarted).
+     * Standalone tasks: honour the restart policy in the tags of ECS's record of the task ({@code record} null when
+     * the record is gone, so the policy cannot be known and nothing is restarted). A restart is built from that
+     * record, never from the event's body; a body that says otherwise is told.
      */
-    public static Plan forStandaloneTask(TaskStopEvent event, Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled,
-                                         CrashLoop.Count count, CrashLoop crashLoop) {
-        if (tags == null) {
-            return new Plan(diagnosis.abnormal(), Severity.WARNING,
+    static TaskStopPlan forStandaloneTask(TaskStopEvent event, Diagnosis diagnosis, EcsTaskRecord record, boolean restartsEnabled,
+                                          CrashLoop.Count count, CrashLoop crashLoop) {
+        if (record == null) {
+            return new TaskStopPlan(diagnosis.abnormal(), Severity.WARNING,
                     "No restart: ECS no longer describes the task, so its restart policy is unknown.", null, CrashLoop.Count.NONE);
         }
+        TaskStopPlan plan = fromRecord(event, diagnosis, record, restartsEnabled, count, crashLoop);
+        List<String> mismatches = record.mismatches(event);
+        if (mismatches.isEmpty()) {
+            return plan;
+        }
+        return new TaskStopPlan(true, plan.severity(), plan.action() + " The event disagrees with ECS's record of the task on "
+                + String.join(", ", mismatches) + "; only ECS's record is acted on.", plan.restart(), plan.crashCount());
+    }
+
+    private static TaskStopPlan fromRecord(TaskStopEvent event, Diagnosis diagnosis, EcsTaskRecord record, boolean restartsEnabled,
+                                           CrashLoop.Count count, CrashLoop crashLoop) {
+        Map<String, String> tags = record.tags();
         RestartPolicy policy;
         try {
             policy = RestartPolicy.parse(tags.get(RestartPolicy.TAG));
         } catch (IllegalArgumentException e) {
-            return new Plan(true, Severity.WARNING, "No restart: " + e.getMessage() + ".", null, CrashLoop.Count.NONE);
+            return new TaskStopPlan(true, Severity.WARNING, "No restart: " + e.getMessage() + ".", null, CrashLoop.Count.NONE);
         }
         if (!policy.wantsRestart(diagnosis.cause())) {
             String why = policy.mode() == RestartPolicy.Mode.NO
                     ? "the task has no restart policy (tag " + RestartPolicy.TAG + ")"
                     : "restart policy " + policy + " does not restart after this stop";
-            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: " + why + ".", null, CrashLoop.Count.NONE);
+            return new TaskStopPlan(diagnosis.abnormal(), Severity.WARNING, "No restart: " + why + ".", null, CrashLoop.Count.NONE);
         }
         int restarts = RestartPolicy.parseCount(tags.get(RestartPolicy.COUNT_TAG));
         if (policy.exhausted(restarts)) {
-            return new Plan(true, Severity.CRITICAL, "No restart: restart policy " + policy + " is exhausted after "
+            return new TaskStopPlan(true, Severity.CRITICAL, "No restart: restart policy " + policy + " is exhausted after "
                     + restarts + " restarts. Investigate, then start the task again by hand.", null, CrashLoop.Count.NONE);
         }
         if (crashLoop.isLooping(count)) {
-            return new Plan(true, Severity.CRITICAL, "No restart: the family is crash-looping, " + loopWords(count, crashLoop)
+            return new TaskStopPlan(true, Severity.CRITICAL, "No restart: the family is crash-looping, " + loopWords(count, crashLoop)
                     + "; restarting would only repeat the failure. Fix the cause, then start the task again by hand.",
                     null, count);
         }
         if (!restartsEnabled) {
-            return new Plan(diagnosis.abnormal(), Severity.WARNING, "No restart: restart policy " + policy
+            return new TaskStopPlan(diagnosis.abnormal(), Severity.WARNING, "No restart: restart policy " + policy
                     + " asks for one, but restarts are disabled (ENABLE_TASK_RESTARTS=false).", null, CrashLoop.Count.NONE);
         }
+        if (!record.isStopped()) {
+            return new TaskStopPlan(true, Severity.WARNING, "No restart: ECS reports the task " + record.lastStatus()
+                    + ", not STOPPED.", null, CrashLoop.Count.NONE);
+        }
+        if (!record.isStopOf(event)) {
+            String eventSays = event.stoppedAt() == null ? "the event does not say when" : "not at " + event.stoppedAt() + " as the event says";
+            return new TaskStopPlan(true, Severity.WARNING, "No restart: ECS records the task stopped at " + record.stoppedAt()
+                    + ", " + eventSays + ".", null, CrashLoop.Count.NONE);
+        }
         List<String> securityGroups = splitList(tags.get(SECURITY_GROUPS_TAG));
-        if (!event.subnetIds().isEmpty() && securityGroups.isEmpty()) {
-            return new Plan(true, Severity.WARNING, "No restart: the task uses awsvpc networking and ECS does not "
+        if (!record.subnetIds().isEmpty() && securityGroups.isEmpty()) {
+            return new TaskStopPlan(true, Severity.WARNING, "No restart: the task uses awsvpc networking and ECS does not "
                     + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = sg-...,sg-...", null, CrashLoop.Count.NONE);
         }
-        RestartRequest restart = restartRequest(event, tags, securityGroups, restarts + 1);
+        RestartRequest restart = restartRequest(record, securityGroups, restarts + 1);
         String limit = policy.maxRestarts() == null ? "" : " of " + policy.maxRestarts();
-        return new Plan(true, diagnosis.abnormal() ? Severity.WARNING : Severity.INFO,
+        return new TaskStopPlan(true, diagnosis.abnormal() ? Severity.WARNING : Severity.INFO,
                 "under policy " + policy + " (restart " + restart.restartNumber() + limit + ").", restart, count);
     }
 
     /** What a restart plan did, once RunTask answered: the started task's id, or why none started. */
-    public static String restartResult(Plan plan, String startedTaskArn, String failure) {
+    static String restartResult(TaskStopPlan plan, String startedTaskArn, String failure) {
         return startedTaskArn != null
                 ? "Restarted as task " + startedTaskArn.substring(startedTaskArn.lastIndexOf('/') + 1) + " " + plan.action()
                 : "Restart failed (" + failure + ") " + plan.action();
     }
 
-    static RestartRequest restartRequest(TaskStopEvent event, Map<String, String> tags, List<String> securityGroups, int restartNumber) {
+    /** The RunTask that recreates the task ECS recorded, with its tags and the restart count incremented. */
+    static RestartRequest restartRequest(EcsTaskRecord record, List<String> securityGroups, int restartNumber) {
         Map<String, String> newTags = new LinkedHashMap<>();
-        tags.forEach((key, value) -> {
+        record.tags().forEach((key, value) -> {
             if (!key.startsWith("aws:")) { // reserved for AWS; RunTask rejects them
                 newTags.put(key, value);
             }
         });
         newTags.put(RestartPolicy.COUNT_TAG, Integer.toString(restartNumber));
-        newTags.put(RESTARTED_FROM_TAG, event.taskId());
+        newTags.put(RESTARTED_FROM_TAG, record.taskArn().substring(record.taskArn().lastIndexOf('/') + 1));
         return new RestartRequest(
-                event.clusterArn(),
-                event.taskDefinitionArn(),
-                event.capacityProviderName() == null ? event.launchType() : null,
-                event.capacityProviderName(),
-                "FARGATE".equals(event.launchType()) ? event.platformVersion() : null,
-                event.subnetIds(),
+                record.clusterArn(),
+                record.taskDefinitionArn(),
+                record.capacityProviderName() == null ? record.launchType() : null,
+                record.capacityProviderName(),
+                "FARGATE".equals(record.launchType()) ? record.platformVersion() : null,
+                record.subnetIds(),
                 securityGroups,
-                event.overrides(),
-                event.group(),
+                record.overrides(),
+                record.group(),
                 newTags,
-                clientToken(event),
+                clientToken(record.taskArn()),
                 restartNumber);
     }
 
     /** Whether a restart is possible at all, so that the shell reads the family's stopped tasks only then. */
-    public static boolean mayRestart(Map<String, String> tags, boolean restartsEnabled) {
+    static boolean mayRestart(Map<String, String> tags, boolean restartsEnabled) {
         return restartsEnabled && tags != null && tags.get(RestartPolicy.TAG) != null
                 && !"no".equalsIgnoreCase(tags.get(RestartPolicy.TAG).trim());
     }
@@ -131,9 +146,13 @@ public final class TaskStopDecision {
      * once, so a redelivered event, the same event under another id, or a later STOPPED event of the same task
      * (ECS raises detail.version for each change to the stopped task's record) cannot start a second task.
      */
-    public static String clientToken(TaskStopEvent event) {
+    static String clientToken(TaskStopEvent event) {
+        return clientToken(event.taskArn());
+    }
+
+    private static String clientToken(String taskArn) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(event.taskArn().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(taskArn.getBytes(StandardCharsets.UTF_8));
             return "tidewatch-" + HexFormat.of().formatHex(digest, 0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

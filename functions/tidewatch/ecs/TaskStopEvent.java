@@ -11,8 +11,9 @@ import tidewatch.json.JsonObject;
  * An EventBridge "ECS Task State Change" event, reduced to what the diagnosis and a restart need. The detail is an
  * ECS Task object (docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html).
  *
- * @param version the task's {@code detail.version}: with the task ARN it identifies one state change, so a
- *                duplicate delivery of the same change is recognised
+ * @param stoppedAt the stop's time ({@code detail.stoppedAt}, else the envelope's {@code time}), null when unknown
+ * @param version   the task's {@code detail.version}: with the task ARN it identifies one state change, so a
+ *                  duplicate delivery of the same change is recognised
  */
 public record TaskStopEvent(
         String eventId,
@@ -98,7 +99,7 @@ public record TaskStopEvent(
                 detail.requireString("lastStatus"),
                 detail.string("stopCode"),
                 detail.string("stoppedReason"),
-                instant(detail, "stoppedAt", envelope.string("time")),
+                knownTime(detail.string("stoppedAt")) != null ? knownTime(detail.string("stoppedAt")) : knownTime(envelope.string("time")),
                 detail.string("launchType"),
                 detail.string("capacityProviderName"),
                 detail.string("platformVersion"),
@@ -116,15 +117,22 @@ public record TaskStopEvent(
         return value;
     }
 
-    private static Instant instant(JsonObject detail, String key, String fallback) {
-        String value = detail.string(key) != null ? detail.string(key) : fallback;
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /**
+     * An ISO-8601 time, or null when it is missing, unreadable or outside 1970..9999 (where time arithmetic and the
+     * SDK's epoch times overflow): such a stop is still told, with its time unknown.
+     */
+    static Instant knownTime(String value) {
         if (value == null) {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant time = Instant.parse(value);
+            return time.isBefore(EARLIEST) || time.isAfter(LATEST) ? null : time;
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(detail.path() + "." + key + ": not an ISO-8601 time");
+            return null;
         }
     }
 

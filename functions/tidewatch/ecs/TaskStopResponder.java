@@ -1,0 +1,143 @@
+package tidewatch.ecs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tidewatch.ecs.BatchResults.Result;
+import tidewatch.ecs.TaskStopGroups.Notice;
+import tidewatch.log.Log;
+import tidewatch.notify.Message;
+import tidewatch.notify.Notifier;
+
+/**
+ * Responds to the task stops of one invocation: diagnoses and decides each stop, restarts where the plan says so,
+ * then tells people once per {@link TaskStopGroups group}.
+ */
+final class TaskStopResponder {
+    private final EcsSettings settings;
+    private final EcsState state;
+    private final TaskRestarter restarter;
+    private final Notifier notifier;
+
+    TaskStopResponder(EcsSettings settings, EcsState state, TaskRestarter restarter, Notifier notifier) {
+        this.settings = settings;
+        this.state = state;
+        this.restarter = restarter;
+        this.notifier = notifier;
+    }
+
+    /**
+     * Decides about one event and records its result; returns what is to be told about it, or null.
+     *
+     * @param seen the tasks whose stop this invocation already handled
+     */
+    Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results) {
+        if (!event.isStopped()) {
+            Log.debug("ignored: task not stopped", "task", event.taskArn(), "lastStatus", event.lastStatus());
+            results.add(messageId, Result.IGNORED);
+            return null;
+        }
+        if (!settings.watches(event.clusterArn())) {
+            Log.debug("ignored: cluster not watched", "cluster", event.clusterArn());
+            results.add(messageId, Result.IGNORED);
+            return null;
+        }
+        if (!seen.add(event.taskArn())) { // a task stops once; a second STOPPED event of it is a duplicate
+            Log.info("duplicate event ignored", "task", event.taskArn(), "version", event.version(), "eventId", event.eventId());
+            results.add(messageId, Result.DUPLICATE);
+            return null;
+        }
+        try {
+            return decideAndRestart(messageId, event, results);
+        } catch (RuntimeException e) {
+            Log.error("task stop not handled", "task", event.taskArn(), "eventId", event.eventId(), "error", e);
+            results.add(messageId, Result.FAILED);
+            return null;
+        }
+    }
+
+    /** Diagnoses the stop, decides and restarts; the message itself is sent later, grouped. */
+    private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results) {
+        TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
+        Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
+        TaskStopPlan plan;
+        if (event.isServiceTask()) {
+            plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
+                    settings.crashLoop());
+        } else {
+            EcsTaskRecord record = standaloneRecord(event);
+            if (record != null && !record.mismatches(event).isEmpty()) {
+                Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
+                        "eventId", event.eventId(), "members", record.mismatches(event));
+            }
+            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
+                    record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
+                            : CrashLoop.Count.NONE, settings.crashLoop());
+        }
+
+        String action = plan.action();
+        boolean retryLater = false;
+        Boolean restarted = null;
+        if (plan.restart() != null) {
+            TaskRestarter.Outcome outcome = restarter.restart(plan.restart());
+            action = TaskStopDecision.restartResult(plan, outcome.startedTaskArn(), outcome.failure());
+            retryLater = !outcome.started() && outcome.retryable();
+            restarted = outcome.started();
+        }
+        Log.info("task stop diagnosed", "task", event.taskArn(), "group", event.group(), "cause", diagnosis.cause().name(),
+                "abnormal", diagnosis.abnormal(), "tellPeople", plan.tellPeople(),
+                "abnormalStopsInWindow", plan.crashCount().inWindow(), "abnormalStopsInARow", plan.crashCount().inARow(), "action", action);
+        results.add(messageId, retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
+                : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED);
+        return diagnosis.abnormal() || plan.tellPeople()
+                ? new Notice(messageId, event, diagnosis, facts, plan, action, TaskStopGroups.key(event, diagnosis, restarted)) : null;
+    }
+
+    private CrashLoop.Count crashCount(TaskStopEvent event) {
+        Map<String, Instant> stops = state.abnormalStops(event);
+        Instant at = event.stoppedAt() != null ? event.stoppedAt() : stops.get(event.taskArn()); // ECS's time when the event has none
+        return at == null ? settings.crashLoop().countUntimed(stops.values()) : settings.crashLoop().count(stops.values(), at);
+    }
+
+    /**
+     * ECS's record of the task. With restarts off it only enriches the message, so a failed read degrades to
+     * "unknown" instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
+     */
+    private EcsTaskRecord standaloneRecord(TaskStopEvent event) {
+        try {
+            return state.task(event.clusterArn(), event.taskArn());
+        } catch (RuntimeException e) {
+            if (settings.restartsEnabled()) {
+                throw e;
+            }
+            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
+            return null;
+        }
+    }
+
+    /**
+     * Sends one message per group: the lead stop speaks for the group, with the count and the other tasks listed.
+     * An undelivered message fails its group's records for redelivery. Returns the number of messages sent.
+     */
+    int tell(List<TaskStopGroups.Group> groups, BatchResults results) {
+        int sent = 0;
+        for (TaskStopGroups.Group group : groups) {
+            if (!group.tellsPeople()) {
+                continue;
+            }
+            Notice lead = group.lead();
+            TaskStopMessage.LogEvidence logs = state.logEvidence(lead.event(), lead.diagnosis().container(), lead.facts(), settings.logLines());
+            Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
+                    lead.plan().crashCount(), logs, group.otherTaskIds());
+            try {
+                notifier.send(message);
+                sent++;
+            } catch (RuntimeException e) {
+                Log.error("task stop message not delivered; the events will be retried", "key", lead.key(), "events", group.notices().size(), "error", e);
+                results.fail(group.notices().stream().map(Notice::messageId).toList());
+            }
+        }
+        return sent;
+    }
+}
