@@ -8,7 +8,7 @@ import java.util.Objects;
  * An automatic response the decision asks for. {@link NotRun} records a response that was considered and not run,
  * so the notification can say why.
  */
-public sealed interface Response {
+sealed interface Response {
     /** How the response reads in the notification before it has run or when it was not run. */
     String describe();
 

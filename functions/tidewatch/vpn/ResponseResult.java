@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** How an automatic response went, in the words the notification uses. */
-public record ResponseResult(Response response, Outcome outcome, String description) {
+record ResponseResult(Response response, Outcome outcome, String description) {
     public enum Outcome { DONE, FAILED, SKIPPED }
 
     public ResponseResult {

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * One read of a VPN connection: its state ("available", "deleted"...), its tunnels, and its tags, which hold when
  * Tidewatch last replaced each tunnel.
  */
-public record VpnConnectionStatus(String vpnId, String state, List<TunnelTelemetry> tunnels, Map<String, String> tags) {
+record VpnConnectionStatus(String vpnId, String state, List<TunnelTelemetry> tunnels, Map<String, String> tags) {
     public static final String AVAILABLE = "available";
 
     public VpnConnectionStatus {

@@ -16,7 +16,7 @@ import tidewatch.log.EmbeddedMetrics;
  *                                  notification then reports instead of failing every alarm at init
  * @param tunnelReplacementEnabled  off by default: replacing a tunnel briefly drops it, so it is an explicit choice
  */
-public record VpnAlarmConfig(
+record VpnAlarmSettings(
         List<String> vpnConnectionIds,
         boolean keepaliveBurstEnabled,
         String keepaliveFunctionName,
@@ -33,11 +33,11 @@ public record VpnAlarmConfig(
     public static final int MAX_BURST_ROUNDS = 10;
     private static final Pattern VPN_ID = Pattern.compile("vpn-[0-9a-f]{8,17}");
 
-    public VpnAlarmConfig {
+    public VpnAlarmSettings {
         vpnConnectionIds = List.copyOf(vpnConnectionIds);
     }
 
-    public static VpnAlarmConfig from(Settings settings) {
+    public static VpnAlarmSettings from(Settings settings) {
         List<String> ids = settings.list("VPN_CONNECTION_IDS");
         for (String id : ids) {
             if (!VPN_ID.matcher(id).matches()) {
@@ -45,7 +45,7 @@ public record VpnAlarmConfig(
                         + "': '" + id + "' is not a VPN connection id (vpn-...)");
             }
         }
-        return new VpnAlarmConfig(
+        return new VpnAlarmSettings(
                 ids,
                 settings.flag("ENABLE_KEEPALIVE_BURST", true),
                 settings.optional("KEEPALIVE_FUNCTION_NAME", null),

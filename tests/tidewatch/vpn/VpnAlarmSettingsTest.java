@@ -11,11 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tidewatch.config.ConfigurationException;
 
-class VpnAlarmConfigTest {
+class VpnAlarmSettingsTest {
 
     @Test
     void defaults() {
-        VpnAlarmConfig config = VpnFixtures.config();
+        VpnAlarmSettings config = VpnFixtures.config();
         assertEquals(List.of(), config.vpnConnectionIds());
         assertTrue(config.keepaliveBurstEnabled());
         assertNull(config.keepaliveFunctionName());
@@ -29,7 +29,7 @@ class VpnAlarmConfigTest {
 
     @Test
     void everySettingIsRead() {
-        VpnAlarmConfig config = VpnFixtures.config(
+        VpnAlarmSettings config = VpnFixtures.config(
                 "VPN_CONNECTION_IDS", " vpn-0a1b2c3d4e5f67890, ,vpn-0123456789abcdef0 ",
                 "ENABLE_KEEPALIVE_BURST", "false",
                 "KEEPALIVE_FUNCTION_NAME", "arn:aws:lambda:eu-west-1:123456789012:function:tidewatch-keepalive:live",
