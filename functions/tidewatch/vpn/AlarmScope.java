@@ -12,13 +12,15 @@ sealed interface AlarmScope {
     String NO_VPNS_LISTED = "VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action";
 
     /**
-     * VPN connections to read and judge. {@code listed} is false when VPN_CONNECTION_IDS is empty: the tunnels
-     * the alarm names are read (harmless, and people learn what they say) but nothing is acted on.
+     * VPN connections to read and judge. {@code notActedOn} says why nothing is acted on, null when they are listed:
+     * with VPN_CONNECTION_IDS empty, or not naming the alarm's VPN, the tunnels the alarm names are still read
+     * (harmless, and people learn what they say) but nothing is acted on.
      */
-    record Vpns(List<String> vpnIds, boolean listed) implements AlarmScope {}
-
-    /** A TunnelState alarm for a VPN that VPN_CONNECTION_IDS does not list. */
-    record Unmanaged(String vpnId, List<String> configured) implements AlarmScope {}
+    record Vpns(List<String> vpnIds, String notActedOn) implements AlarmScope {
+        boolean listed() {
+            return notActedOn == null;
+        }
+    }
 
     /** A VPN or keepalive alarm that names no VPN, with no configured list to fall back on. */
     record VpnUnknown(String why) implements AlarmScope {}
@@ -30,16 +32,17 @@ sealed interface AlarmScope {
         String vpnId = event.dimension(VPN_ID_DIMENSION);
         if (tunnelAlarm && vpnId != null) {
             if (settings.vpnConnectionIds().isEmpty()) {
-                return new Vpns(List.of(vpnId), false);
+                return new Vpns(List.of(vpnId), "none: " + NO_VPNS_LISTED);
             }
-            return settings.manages(vpnId) ? new Vpns(List.of(vpnId), true)
-                    : new Unmanaged(vpnId, settings.vpnConnectionIds());
+            return settings.manages(vpnId) ? new Vpns(List.of(vpnId), null)
+                    : new Vpns(List.of(vpnId), "none: " + vpnId + " is not in VPN_CONNECTION_IDS ("
+                            + String.join(", ", settings.vpnConnectionIds()) + "), so Tidewatch does not act on it");
         }
         if (tunnelAlarm || isKeepaliveAlarm(event, settings)) {
             // The keepalive's metrics, and TunnelState summed over all VPNs, name no VPN: the settings do.
             return settings.vpnConnectionIds().isEmpty()
                     ? new VpnUnknown(NO_VPNS_LISTED + " (and the alarm names no VPN connection to read)")
-                    : new Vpns(settings.vpnConnectionIds(), true);
+                    : new Vpns(settings.vpnConnectionIds(), null);
         }
         return new Other();
     }

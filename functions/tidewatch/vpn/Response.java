@@ -43,6 +43,39 @@ sealed interface Response {
         }
     }
 
+    /**
+     * Sets StartupAction=start and DPDTimeoutAction=restart on a DOWN tunnel whose options leave it to the datacenter.
+     * {@code claimedAt} is the instant written to the cooldown tag once AWS has answered.
+     */
+    record RepairTunnelOptions(String vpnId, String outsideIp, String cooldownTagKey, Instant claimedAt)
+            implements Response {
+        public RepairTunnelOptions {
+            Objects.requireNonNull(vpnId, "vpnId");
+            Objects.requireNonNull(outsideIp, "outsideIp");
+            Objects.requireNonNull(cooldownTagKey, "cooldownTagKey");
+            Objects.requireNonNull(claimedAt, "claimedAt");
+        }
+
+        @Override
+        public String describe() {
+            return "tunnel " + outsideIp + " options repair (startup action start, DPD timeout action restart)";
+        }
+    }
+
+    /** Remembers, as a tag on the VPN connection, the recovery posture people were last told about. */
+    record TagPosture(String vpnId, String tagKey, String value) implements Response {
+        public TagPosture {
+            Objects.requireNonNull(vpnId, "vpnId");
+            Objects.requireNonNull(tagKey, "tagKey");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public String describe() {
+            return "recovery posture of " + vpnId + " remembered";
+        }
+    }
+
     record NotRun(String description) implements Response {
         public NotRun {
             Objects.requireNonNull(description, "description");

@@ -39,11 +39,6 @@ final class VpnAlarmDecision {
         if (scope instanceof AlarmScope.Vpns vpns) {
             return vpnPlan(event, settings, vpns, telemetry, now);
         }
-        if (scope instanceof AlarmScope.Unmanaged unmanaged) {
-            return genericPlan(event, List.of(new Message.Field("VPN", unmanaged.vpnId())),
-                    List.of(new Response.NotRun("none: " + unmanaged.vpnId() + " is not in VPN_CONNECTION_IDS ("
-                            + String.join(", ", unmanaged.configured()) + "), so Tidewatch does not act on it")));
-        }
         if (scope instanceof AlarmScope.VpnUnknown unknown) {
             return genericPlan(event, List.of(new Message.Field("VPN", "unknown")),
                     List.of(new Response.NotRun("none: " + unknown.why())));
@@ -51,54 +46,14 @@ final class VpnAlarmDecision {
         return genericPlan(event, List.of(), List.of());
     }
 
-    /** The VPN connections the scheduled tunnel check reads: none while tunnel replacement is off. */
+    /** The VPN connections the scheduled tunnel check reads: none while replacement and options repair are off. */
     static List<String> vpnsToCheck(VpnAlarmSettings settings) {
-        return settings.tunnelReplacementEnabled() ? settings.vpnConnectionIds() : List.of();
+        return settings.tunnelCheckEnabled() ? settings.vpnConnectionIds() : List.of();
     }
 
-    /**
-     * The scheduled tunnel check: replace each tunnel that the replacement rules allow now (down past the threshold
-     * while another tunnel is UP, outside the cooldown), and stay quiet otherwise: the alarms already told people.
-     */
+    /** The scheduled tunnel check ({@link TunnelCheck}). */
     static VpnAlarmPlan tunnelCheck(VpnAlarmSettings settings, Map<String, VpnTelemetry> telemetry, Instant now) {
-        if (!settings.tunnelReplacementEnabled()) {
-            return new VpnAlarmPlan.Skip("tunnel check", "tunnel replacement is off (ENABLE_TUNNEL_REPLACEMENT=false)");
-        }
-        if (settings.vpnConnectionIds().isEmpty()) {
-            return new VpnAlarmPlan.Skip("tunnel check", AlarmScope.NO_VPNS_LISTED);
-        }
-        List<Response> replacements = new ArrayList<>();
-        List<String> waiting = new ArrayList<>();
-        List<Message.Field> facts = new ArrayList<>();
-        for (String vpnId : settings.vpnConnectionIds()) {
-            VpnAssessment assessment = VpnAssessment.of(vpnId, telemetry);
-            if (assessment.telemetry() instanceof VpnTelemetry.Unavailable unavailable) {
-                waiting.add(vpnId + ": telemetry unavailable, " + unavailable.problem());
-            }
-            if (!(assessment.health() instanceof TunnelHealth.Degraded degraded)) {
-                continue;
-            }
-            for (TunnelTelemetry tunnel : degraded.down()) {
-                Response response = TunnelReplacementRule.decide(assessment.status(), tunnel, settings, now);
-                if (response instanceof Response.ReplaceTunnel) {
-                    replacements.add(response);
-                } else {
-                    waiting.add(response.describe());
-                }
-            }
-            facts.addAll(VpnAlarmMessage.tunnelFacts(assessment, now));
-        }
-        if (replacements.isEmpty()) {
-            return new VpnAlarmPlan.Skip("tunnel check", waiting.isEmpty() ? "no tunnel is down while another is up"
-                    : String.join("; ", waiting));
-        }
-        String tunnels = replacements.stream().map(r -> ((Response.ReplaceTunnel) r).outsideIp()).collect(Collectors.joining(" and "));
-        return new VpnAlarmPlan.Notify("VPN tunnel " + tunnels + " replaced after staying down", Severity.WARNING,
-                "Tunnel " + tunnels + " stayed DOWN past " + Elapsed.describe(settings.tunnelDownThreshold())
-                        + " while another tunnel carried the traffic, so Tidewatch asked AWS to replace it "
-                        + "(ReplaceVpnTunnel): AWS brings up a new endpoint for it, which takes some minutes.",
-                facts, List.of(), List.of(), null,
-                "vpn/" + String.join("+", settings.vpnConnectionIds()) + "/tunnel-check", replacements);
+        return TunnelCheck.plan(settings, telemetry, now);
     }
 
     /** A payload that is not a readable alarm goes to people as it came, with no infrastructure action. */
@@ -148,13 +103,15 @@ final class VpnAlarmDecision {
                 VpnVerdict worst = verdicts.stream().min(Comparator.comparingInt(v -> v.severity().ordinal())).orElseThrow();
                 String title = worst.title() + (assessments.size() > 1
                         ? " (" + assessments.get(verdicts.indexOf(worst)).vpnId() + ")" : "");
-                String summary = Stream.concat(verdicts.stream().map(VpnVerdict::summary),
+                String summary = Stream.of(verdicts.stream().map(VpnVerdict::summary),
+                                assessments.stream().map(VpnAlarmMessage::recoveryAdvice).filter(Objects::nonNull),
                                 verdicts.stream().map(VpnVerdict::advice).filter(Objects::nonNull).distinct())
-                        .collect(Collectors.joining("\n\n"));
-                // With no VPN listed, the tunnels are only read: no burst, no replacement, whatever they say.
+                        .flatMap(s -> s).collect(Collectors.joining("\n\n"));
+                // A VPN that is not listed is only read: no burst, no replacement, no repair, whatever it says.
                 List<Response> responses = scope.listed() ? responses(assessments, keepaliveAlarm, settings, now)
-                        : List.of(new Response.NotRun("none: " + AlarmScope.NO_VPNS_LISTED));
-                yield new VpnAlarmPlan.Notify(title, worst.severity(), summary, facts, context, links, null, key, responses);
+                        : List.of(new Response.NotRun(scope.notActedOn()));
+                yield new VpnAlarmPlan.Notify(title, worst.severity(), summary, facts, context, links,
+                        VpnAlarmMessage.tunnelLog(assessments), key, responses);
             }
             case OK -> new VpnAlarmPlan.Notify("VPN alarm resolved: " + event.alarmName(), Severity.RESOLVED,
                     "The alarm is OK again; it lasted " + VpnAlarmMessage.lasted(event) + ". Tunnels now: "
@@ -183,8 +140,24 @@ final class VpnAlarmDecision {
         } else {
             responses.add(new Response.KeepaliveBurst(settings.keepaliveFunctionName(), settings.keepaliveBurstRounds()));
         }
-        responses.addAll(TunnelReplacementRule.responses(assessments, settings, now));
+        List<Response> repairs = TunnelOptionsRepairRule.responses(assessments, settings, now);
+        responses.addAll(withoutRepaired(TunnelReplacementRule.responses(assessments, settings, now), repairs));
+        responses.addAll(repairs);
         return responses;
+    }
+
+    /**
+     * A tunnel whose options are repaired in this invocation is not also replaced: the repair already interrupts it,
+     * and a replacement keeps options that leave it to the datacenter.
+     */
+    static List<Response> withoutRepaired(List<Response> replacements, List<Response> repairs) {
+        List<String> repaired = repairs.stream().filter(Response.RepairTunnelOptions.class::isInstance)
+                .map(r -> ((Response.RepairTunnelOptions) r).vpnId() + "/" + ((Response.RepairTunnelOptions) r).outsideIp())
+                .toList();
+        return replacements.stream().map(r -> r instanceof Response.ReplaceTunnel replace
+                && repaired.contains(replace.vpnId() + "/" + replace.outsideIp())
+                ? new Response.NotRun("tunnel " + replace.outsideIp() + " replacement: skipped, its options are "
+                        + "repaired in this invocation (never both at once)") : r).toList();
     }
 
     private static List<Message.Field> alarmFacts(AlarmEvent event) {

@@ -104,7 +104,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     }
 
     private Map<String, VpnTelemetry> read(List<String> vpnIds) {
-        return vpnIds.isEmpty() ? Map.of() : telemetry.read(vpnIds);
+        return vpnIds.isEmpty() ? Map.of() : telemetry.withEvidence(telemetry.read(vpnIds), config);
     }
 
     private VpnAlarmPlan plan(AlarmEvent change, Instant now) {

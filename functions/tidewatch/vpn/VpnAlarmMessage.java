@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import tidewatch.aws.ConsoleLinks;
@@ -78,6 +79,15 @@ final class VpnAlarmMessage {
                 value.append("; ").append(tunnel.acceptedRouteCount()).append(" accepted routes");
             }
             facts.add(new Message.Field("Tunnel " + tunnel.outsideIp(), value.toString()));
+            if (!tunnel.isUp()) {
+                facts.add(new Message.Field("Who brings back " + tunnel.outsideIp(),
+                        status.recovery(tunnel.outsideIp()).describe()));
+                VpnConnectionStatus.TunnelLog log = status.tunnelLogs().get(tunnel.outsideIp());
+                if (log != null && log.problem() != null) {
+                    facts.add(new Message.Field("Tunnel log " + tunnel.outsideIp(), "could not be read from "
+                            + log.group() + ": " + log.problem()));
+                }
+            }
         }
         return facts;
     }
@@ -156,5 +166,71 @@ final class VpnAlarmMessage {
 
     private static String orUnknown(String value) {
         return value == null ? "unknown" : value;
+    }
+
+    /**
+     * For each DOWN tunnel that waits for the datacenter: what to ask the NOC and how to let AWS bring it back for
+     * good; for each DOWN tunnel without a tunnel log, how to turn logging on. Null when there is nothing to say.
+     */
+    static String recoveryAdvice(VpnAssessment assessment) {
+        if (!(assessment.telemetry() instanceof VpnTelemetry.Available available)) {
+            return null;
+        }
+        VpnConnectionStatus status = available.status();
+        List<String> paragraphs = new ArrayList<>();
+        for (TunnelTelemetry tunnel : status.tunnels()) {
+            if (tunnel.isUp()) {
+                continue;
+            }
+            TunnelRecovery recovery = status.recovery(tunnel.outsideIp());
+            String ip = tunnel.outsideIp();
+            int number = status.tunnelNumber(ip);
+            if (recovery.kind() == TunnelRecovery.Kind.DATACENTER_ONLY) {
+                paragraphs.add("Tunnel " + ip + " of " + status.vpnId() + " waits for the datacenter: with "
+                        + recovery.quoted() + " AWS does not start IKE for it, and the keepalive burst (traffic from "
+                        + "the VPC) cannot bring it back either.\n"
+                        + "Ask the datacenter NOC to start IKE on their device towards " + ip + ", or to send traffic "
+                        + "from their side through the tunnel.\n"
+                        + "To let AWS bring it back itself from now on (the tunnel is unavailable for some minutes "
+                        + "while AWS applies the change):\n"
+                        + "- Console: VPC > Site-to-Site VPN connections > " + status.vpnId() + " > Actions > Modify "
+                        + "VPN tunnel options > " + ip + ": Startup action Start, DPD timeout action Restart.\n"
+                        + "- AWS CLI: aws ec2 modify-vpn-tunnel-options --vpn-connection-id " + status.vpnId()
+                        + " --vpn-tunnel-outside-ip-address " + ip
+                        + " --tunnel-options StartupAction=start,DPDTimeoutAction=restart\n"
+                        + "- Terraform (aws_vpn_connection, tunnels numbered by the order of their outside IPs): "
+                        + terraform(number, "startup_action = \"start\"") + ", "
+                        + terraform(number, "dpd_timeout_action = \"restart\"") + ".");
+            }
+            TunnelOptions options = status.options().get(ip);
+            if (options != null && Boolean.FALSE.equals(options.logEnabled())) {
+                paragraphs.add("Tunnel " + ip + " has no tunnel log (Site-to-Site VPN logging is off), so its IKE "
+                        + "and DPD events are not in this message. To turn it on: aws ec2 modify-vpn-tunnel-options "
+                        + "--vpn-connection-id " + status.vpnId() + " --vpn-tunnel-outside-ip-address " + ip
+                        + " --tunnel-options 'LogOptions={CloudWatchLogOptions={LogEnabled=true,LogGroupArn=<log group "
+                        + "ARN>,LogOutputFormat=json}}', or in Terraform a " + terraform(number, "log_options")
+                        + " block with cloudwatch_log_options { log_enabled = true, log_group_arn = ... }.");
+            }
+        }
+        return paragraphs.isEmpty() ? null : String.join("\n\n", paragraphs);
+    }
+
+    /** The last lines of the first DOWN tunnel's log that could be read; null when none was. */
+    static Message.Evidence tunnelLog(List<VpnAssessment> assessments) {
+        for (VpnAssessment assessment : assessments) {
+            if (assessment.telemetry() instanceof VpnTelemetry.Available available) {
+                for (Map.Entry<String, VpnConnectionStatus.TunnelLog> log : available.status().tunnelLogs().entrySet()) {
+                    if (log.getValue().problem() == null && !log.getValue().lines().isEmpty()) {
+                        return new Message.Evidence("Tunnel log of " + log.getKey() + " (" + log.getValue().group()
+                                + "), around when it went down", log.getValue().lines());
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String terraform(int number, String attribute) {
+        return number == 0 ? "tunnel<N>_" + attribute : "tunnel" + number + "_" + attribute;
     }
 }

@@ -24,7 +24,7 @@ record VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notif
 
     /** The real readers and responders on the given clients, with a given notifier and clock (tests). */
     static VpnAlarmParts of(AwsClients aws, Notifier notifier, VpnAlarmSettings settings, Clock clock) {
-        return new VpnAlarmParts(new Ec2TunnelTelemetry(aws.ec2()), new AwsResponder(aws.ec2(), aws.lambda()),
+        return new VpnAlarmParts(new Ec2TunnelTelemetry(aws.ec2(), aws::logs), new AwsResponder(aws.ec2(), aws.lambda()),
                 notifier, settings, clock, aws);
     }
 }

@@ -15,6 +15,9 @@ import tidewatch.log.EmbeddedMetrics;
  * @param keepaliveFunctionName     function name or alias ARN of the keepalive; null when not set, which the
  *                                  notification then reports instead of failing every alarm at init
  * @param tunnelReplacementEnabled  off by default: replacing a tunnel briefly drops it, so it is an explicit choice
+ * @param tunnelOptionsRepairEnabled off by default: ModifyVpnTunnelOptions changes the team's network, so it is an
+ *                                  explicit choice (and the template grants it only then)
+ * @param tunnelLogGroup            the tunnels' CloudWatch Logs group when their options do not name one; null if unset
  */
 record VpnAlarmSettings(
         List<String> vpnConnectionIds,
@@ -24,10 +27,15 @@ record VpnAlarmSettings(
         boolean tunnelReplacementEnabled,
         Duration tunnelDownThreshold,
         Duration tunnelReplacementCooldown,
-        String metricsNamespace) {
+        String metricsNamespace,
+        boolean tunnelOptionsRepairEnabled,
+        Duration tunnelOptionsRepairCooldown,
+        String tunnelLogGroup) {
 
     public static final Duration DEFAULT_DOWN_THRESHOLD = Duration.ofMinutes(30);
     public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(6);
+    static final Duration DEFAULT_REPAIR_COOLDOWN = Duration.ofHours(1);
+    static final String REPAIR_COOLDOWN_SETTING = "TUNNEL_OPTIONS_REPAIR_COOLDOWN";
     public static final String DEFAULT_NAMESPACE = EmbeddedMetrics.NAMESPACE;
     /** The keepalive runs at most this many rounds per burst; asking for more would misreport what happens. */
     public static final int MAX_BURST_ROUNDS = 10;
@@ -35,6 +43,15 @@ record VpnAlarmSettings(
 
     public VpnAlarmSettings {
         vpnConnectionIds = List.copyOf(vpnConnectionIds);
+    }
+
+    /** Settings without the tunnel options repair and tunnel logs (off, default cooldown, no log group). */
+    VpnAlarmSettings(List<String> vpnConnectionIds, boolean keepaliveBurstEnabled, String keepaliveFunctionName,
+                     int keepaliveBurstRounds, boolean tunnelReplacementEnabled, Duration tunnelDownThreshold,
+                     Duration tunnelReplacementCooldown, String metricsNamespace) {
+        this(vpnConnectionIds, keepaliveBurstEnabled, keepaliveFunctionName, keepaliveBurstRounds,
+                tunnelReplacementEnabled, tunnelDownThreshold, tunnelReplacementCooldown, metricsNamespace,
+                false, DEFAULT_REPAIR_COOLDOWN, null);
     }
 
     public static VpnAlarmSettings from(Settings settings) {
@@ -53,7 +70,33 @@ record VpnAlarmSettings(
                 settings.flag("ENABLE_TUNNEL_REPLACEMENT", false),
                 settings.duration("TUNNEL_DOWN_THRESHOLD", DEFAULT_DOWN_THRESHOLD),
                 settings.duration("TUNNEL_REPLACEMENT_COOLDOWN", DEFAULT_COOLDOWN),
-                settings.optional("METRICS_NAMESPACE", DEFAULT_NAMESPACE));
+                settings.optional("METRICS_NAMESPACE", DEFAULT_NAMESPACE),
+                settings.flag("ENABLE_TUNNEL_OPTIONS_REPAIR", false),
+                isoDuration(settings.optional(REPAIR_COOLDOWN_SETTING, null)),
+                settings.optional("TUNNEL_LOG_GROUP", null));
+    }
+
+    /** TUNNEL_OPTIONS_REPAIR_COOLDOWN: an ISO-8601 duration such as PT1H or PT30M, positive; PT1H when unset. */
+    static Duration isoDuration(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_REPAIR_COOLDOWN;
+        }
+        Duration duration;
+        try {
+            duration = Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigurationException(REPAIR_COOLDOWN_SETTING + "='" + value
+                    + "': expected an ISO-8601 duration such as PT1H or PT30M");
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigurationException(REPAIR_COOLDOWN_SETTING + "='" + value + "': expected a positive duration");
+        }
+        return duration;
+    }
+
+    /** Whether the scheduled tunnel check has anything to do: replacement or options repair is on. */
+    boolean tunnelCheckEnabled() {
+        return tunnelReplacementEnabled || tunnelOptionsRepairEnabled;
     }
 
     /** Whether the list names this VPN. An empty list manages none, so no VPN is ever acted on by default. */

@@ -340,7 +340,7 @@ class VpnAlarmDecisionTest {
                 AlarmState.OK, AlarmState.ALARM);
         VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
 
-        assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(event, config));
+        assertEquals(List.of("vpn-0fffffffffffffff0"), VpnAlarmDecision.vpnsToRead(event, config), "read and judged, not acted on");
         VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(event, config, Map.of(), NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
