@@ -12,7 +12,10 @@ sealed interface Response {
     /** How the response reads in the notification before it has run or when it was not run. */
     String describe();
 
-    /** Asks the keepalive function, asynchronously, for a burst of traffic so an idle tunnel comes up at once. */
+    /**
+     * Asks the keepalive function, asynchronously, for a burst of traffic: fresh reachability data and a busy UP tunnel.
+     * It cannot start IKE on a DOWN tunnel that waits for the datacenter.
+     */
     record KeepaliveBurst(String functionName, int rounds) implements Response {
         public KeepaliveBurst {
             Objects.requireNonNull(functionName, "functionName");

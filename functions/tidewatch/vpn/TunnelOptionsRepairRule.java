@@ -2,7 +2,6 @@ package tidewatch.vpn;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,21 +91,9 @@ final class TunnelOptionsRepairRule {
                     + "datacenter must start the tunnel");
         }
         String tagKey = REPAIRED_TAG_PREFIX + tunnel.outsideIp();
-        String last = status.tags().get(tagKey);
-        if (last != null) {
-            Instant repairedAt;
-            try {
-                repairedAt = Instant.parse(last.trim());
-            } catch (DateTimeParseException e) {
-                // Unreadable means someone edited it: not modifying is the safe reading.
-                return new Response.NotRun(prefix + "cooldown tag " + tagKey + " holds '" + last
-                        + "', not an ISO-8601 instant");
-            }
-            Duration since = Duration.between(repairedAt, now);
-            if (since.compareTo(settings.tunnelOptionsRepairCooldown()) < 0) {
-                return new Response.NotRun(prefix + "tried " + Elapsed.describe(since) + " ago (at "
-                        + Elapsed.instant(repairedAt) + "), cooldown " + Elapsed.describe(settings.tunnelOptionsRepairCooldown()));
-            }
+        String cooldown = CooldownTag.holds(status, tagKey, settings.tunnelOptionsRepairCooldown(), "tried", now);
+        if (cooldown != null) {
+            return new Response.NotRun(prefix + cooldown);
         }
         return new Response.RepairTunnelOptions(status.vpnId(), tunnel.outsideIp(), tagKey, now);
     }

@@ -2,7 +2,6 @@ package tidewatch.vpn;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,21 +62,9 @@ final class TunnelReplacementRule {
                     + Elapsed.describe(settings.tunnelDownThreshold()) + " threshold");
         }
         String tagKey = REPLACED_TAG_PREFIX + tunnel.outsideIp();
-        String lastReplaced = status.tags().get(tagKey);
-        if (lastReplaced != null) {
-            Instant replacedAt;
-            try {
-                replacedAt = Instant.parse(lastReplaced.trim());
-            } catch (DateTimeParseException e) {
-                // Unreadable means someone edited it: not replacing is the safe reading.
-                return new Response.NotRun(prefix + "cooldown tag " + tagKey + " holds '" + lastReplaced
-                        + "', not an ISO-8601 instant");
-            }
-            Duration since = Duration.between(replacedAt, now);
-            if (since.compareTo(settings.tunnelReplacementCooldown()) < 0) {
-                return new Response.NotRun(prefix + "replaced " + Elapsed.describe(since) + " ago (at "
-                        + Elapsed.instant(replacedAt) + "), cooldown " + Elapsed.describe(settings.tunnelReplacementCooldown()));
-            }
+        String cooldown = CooldownTag.holds(status, tagKey, settings.tunnelReplacementCooldown(), "replaced", now);
+        if (cooldown != null) {
+            return new Response.NotRun(prefix + cooldown);
         }
         return new Response.ReplaceTunnel(status.vpnId(), tunnel.outsideIp(), downFor, tagKey, now);
     }

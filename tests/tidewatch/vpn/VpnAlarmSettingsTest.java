@@ -71,4 +71,30 @@ class VpnAlarmSettingsTest {
         assertEquals("3 d 4 h", Elapsed.describe(Duration.ofHours(76)));
         assertEquals("0 s", Elapsed.describe(Duration.ofSeconds(-5)), "clock skew never reads as negative");
     }
+
+    @Test
+    void tunnelOptionsRepairIsOffByDefaultWithAnHourOfCooldown() {
+        VpnAlarmSettings config = VpnFixtures.config();
+        assertFalse(config.tunnelOptionsRepairEnabled());
+        assertEquals(Duration.ofHours(1), config.tunnelOptionsRepairCooldown());
+        assertNull(config.tunnelLogGroup());
+        assertFalse(config.tunnelCheckEnabled());
+
+        VpnAlarmSettings on = VpnFixtures.config("ENABLE_TUNNEL_OPTIONS_REPAIR", "true",
+                "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "PT30M", "TUNNEL_LOG_GROUP", "/aws/vpn/city-datacenter");
+        assertTrue(on.tunnelOptionsRepairEnabled());
+        assertTrue(on.tunnelCheckEnabled(), "the scheduled check runs for repair too");
+        assertEquals(Duration.ofMinutes(30), on.tunnelOptionsRepairCooldown());
+        assertEquals("/aws/vpn/city-datacenter", on.tunnelLogGroup());
+        assertEquals(Duration.ofDays(1), VpnFixtures.config("TUNNEL_OPTIONS_REPAIR_COOLDOWN", "P1D").tunnelOptionsRepairCooldown());
+    }
+
+    @Test
+    void aRepairCooldownThatIsNotAPositiveIsoDurationFailsWithItsName() {
+        for (String bad : new String[] {"1h", "PT0S", "-PT1H", "soon"}) {
+            ConfigurationException error = assertThrows(ConfigurationException.class,
+                    () -> VpnFixtures.config("TUNNEL_OPTIONS_REPAIR_COOLDOWN", bad));
+            assertTrue(error.getMessage().startsWith("TUNNEL_OPTIONS_REPAIR_COOLDOWN='" + bad + "': expected a"), error.getMessage());
+        }
+    }
 }
