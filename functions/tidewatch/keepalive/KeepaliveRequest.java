@@ -19,7 +19,7 @@ import tidewatch.json.JsonObject;
  * @param requested the burst as asked, before clamping; equal to rounds when nothing was clamped
  * @param source    "schedule", "burst" or "empty", for the log
  */
-public record KeepaliveRequest(int rounds, long requested, String source) {
+record KeepaliveRequest(int rounds, long requested, String source) {
     public static final int MAX_ROUNDS = 10;
 
     public static KeepaliveRequest parse(String text) {

@@ -10,7 +10,7 @@ import tidewatch.config.ConfigurationException;
  * TCP connect, an {@code http://} or {@code https://} URL is an HTTP GET. Parsing is pure (no DNS lookup), so a typo
  * fails at init with a {@link ConfigurationException} naming the setting and the item.
  */
-public sealed interface KeepaliveTarget permits KeepaliveTarget.Tcp, KeepaliveTarget.Http {
+sealed interface KeepaliveTarget permits KeepaliveTarget.Tcp, KeepaliveTarget.Http {
     String SETTING = "KEEPALIVE_TARGETS";
 
     /** The target as written in the setting: the metric dimension and the name in logs. */

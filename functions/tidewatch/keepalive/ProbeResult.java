@@ -11,7 +11,7 @@ import java.util.Map;
  * @param latencyMs from the start of the connect to the answer, or to the failure
  * @param detail    the exception behind a failure, for the log; null when there is none
  */
-public record ProbeResult(KeepaliveTarget target, boolean reachable, String outcome, long latencyMs, String detail) {
+record ProbeResult(KeepaliveTarget target, boolean reachable, String outcome, long latencyMs, String detail) {
     /** The summary member written to the output and the round's log line. */
     public Map<String, Object> describe() {
         Map<String, Object> member = new LinkedHashMap<>();

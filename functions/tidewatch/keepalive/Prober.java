@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>A target is reachable when its host answered: a completed handshake, a refused connection (the RST crossed the
  * tunnel), or any HTTP status. Only silence (a timeout) or an unreachable network counts against it.
  */
-public final class Prober {
+final class Prober {
     /** How long past the probes' own deadline a round waits for threads to hand back their results. */
     static final Duration MARGIN = Duration.ofMillis(250);
 

@@ -10,7 +10,7 @@ import tidewatch.log.EmbeddedMetrics.Metric;
  * under the dimension {@code Target}, then {@code ReachableTargets} and {@code UnreachableTargets} without
  * dimensions, which the template's alarm watches (ReachableTargets &lt; 1).
  */
-public final class ReachabilityMetrics {
+final class ReachabilityMetrics {
     private final String namespace;
 
     public ReachabilityMetrics(String namespace) {

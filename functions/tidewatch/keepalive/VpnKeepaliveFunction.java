@@ -45,18 +45,18 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler, Resourc
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final KeepaliveConfig config;
+    private final KeepaliveSettings config;
     private final Prober prober;
     private final ReachabilityMetrics metrics;
     private final Clock clock;
     private final Sleeper sleeper;
 
     public VpnKeepaliveFunction() {
-        this(KeepaliveConfig.from(Settings.fromEnvironment()), Clock.systemUTC(), Sleeper.REAL);
+        this(KeepaliveSettings.from(Settings.fromEnvironment()), Clock.systemUTC(), Sleeper.REAL);
         Core.getGlobalContext().register(this);
     }
 
-    VpnKeepaliveFunction(KeepaliveConfig config, Clock clock, Sleeper sleeper) {
+    VpnKeepaliveFunction(KeepaliveSettings config, Clock clock, Sleeper sleeper) {
         this.config = config;
         this.prober = new Prober(config.timeout(), config.targets().size());
         if (config.targets().stream().anyMatch(target -> target instanceof KeepaliveTarget.Http http && http.tls())) {

@@ -13,7 +13,10 @@ import tidewatch.json.Json;
 import tidewatch.log.Log;
 import tidewatch.aws.AwsFailure;
 
-/** Runs responses against AWS: Lambda Invoke for the keepalive burst, EC2 CreateTags and ReplaceVpnTunnel. */
+/**
+ * Runs responses against AWS: Lambda Invoke for the keepalive burst, EC2 CreateTags, ReplaceVpnTunnel and
+ * ModifyVpnTunnelOptions.
+ */
 final class AwsResponder implements Responder {
     private final Ec2Client ec2;
     private final LambdaClient lambda;
@@ -30,6 +33,10 @@ final class AwsResponder implements Responder {
             result = burst(burst);
         } else if (response instanceof Response.ReplaceTunnel replace) {
             result = replace(replace);
+        } else if (response instanceof Response.RepairTunnelOptions repair) {
+            result = repair(repair);
+        } else if (response instanceof Response.TagPosture posture) {
+            result = tag(posture, posture.vpnId(), posture.tagKey(), posture.value());
         } else {
             result = ResponseResult.done(response);
         }
@@ -80,6 +87,54 @@ final class AwsResponder implements Responder {
         } catch (RuntimeException e) {
             return ResponseResult.failed(replace, AwsFailure.describe(e)
                     + " (the cooldown tag stays, so it is not retried before the cooldown ends)");
+        }
+    }
+
+    /**
+     * The modification is sent once (no SDK retry). Its cooldown tag is written after AWS answered: on success, and on
+     * a refusal no retry could pass (UnauthorizedOperation...); a retryable refusal (IncorrectState, throttling) leaves
+     * the cooldown free, so the next alarm or tunnel check may try again.
+     */
+    private ResponseResult repair(Response.RepairTunnelOptions repair) {
+        try {
+            ec2.modifyVpnTunnelOptions(request -> request
+                    .vpnConnectionId(repair.vpnId())
+                    .vpnTunnelOutsideIpAddress(repair.outsideIp())
+                    .tunnelOptions(options -> options.startupAction(TunnelOptions.START).dpdTimeoutAction(TunnelOptions.RESTART))
+                    .overrideConfiguration(o -> o.addPlugin(AwsClients.SEND_ONCE)));
+        } catch (RuntimeException e) {
+            boolean retryable = retryable(e);
+            if (!retryable) {
+                tag(repair, repair.vpnId(), repair.cooldownTagKey(), repair.claimedAt().toString());
+            }
+            return ResponseResult.failed(repair, "refused, " + AwsFailure.describe(e) + (retryable
+                    ? " (a later try may pass: the cooldown is not used, and nothing retries it now)"
+                    : " (not retried before the cooldown ends)"));
+        }
+        ResponseResult tagged = tag(repair, repair.vpnId(), repair.cooldownTagKey(), repair.claimedAt().toString());
+        if (tagged.outcome() == ResponseResult.Outcome.FAILED) {
+            Log.warn("options repaired but the cooldown tag could not be written", "vpnId", repair.vpnId(),
+                    "detail", tagged.description());
+        }
+        return ResponseResult.done(repair);
+    }
+
+    /** Throttling, a server error or a connection in the wrong state for now: a later try may pass. */
+    static boolean retryable(RuntimeException e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service) {
+            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            return service.isThrottlingException() || service.statusCode() >= 500
+                    || "IncorrectState".equals(code) || "ConcurrentModification".equals(code);
+        }
+        return true; // a network fault: nothing was refused
+    }
+
+    private ResponseResult tag(Response response, String vpnId, String key, String value) {
+        try {
+            ec2.createTags(request -> request.resources(vpnId).tags(Tag.builder().key(key).value(value).build()));
+            return ResponseResult.done(response);
+        } catch (RuntimeException e) {
+            return ResponseResult.failed(response, "CreateTags: " + AwsFailure.describe(e));
         }
     }
 }

@@ -1,23 +1,38 @@
 package tidewatch.vpn;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
+import software.amazon.awssdk.services.ec2.model.CloudWatchLogOptions;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TunnelOption;
 import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
 import software.amazon.awssdk.services.ec2.model.VpnConnection;
 import tidewatch.log.Log;
 import tidewatch.aws.AwsFailure;
 
-/** Reads VPN connections with one DescribeVpnConnections call. */
+/**
+ * Reads VPN connections with one DescribeVpnConnections call (tunnels, tags and tunnel options); then, only when
+ * needed, their customer gateways (DescribeCustomerGateways) and the DOWN tunnels' logs (FilterLogEvents).
+ */
 final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
+    /** How far before a tunnel went down its log is read, and how many of the lines from there are shown. */
+    private static final Duration LOG_LEAD = Duration.ofMinutes(15);
+    private static final int LOG_LINES = 8;
     private final Ec2Client ec2;
+    /** Built on first use: most alarms read no tunnel log, and a cold start should not pay for the client. */
+    private final Supplier<CloudWatchLogsClient> logs;
 
-    Ec2TunnelTelemetry(Ec2Client ec2) {
+    Ec2TunnelTelemetry(Ec2Client ec2, Supplier<CloudWatchLogsClient> logs) {
         this.ec2 = ec2;
+        this.logs = logs;
     }
 
     @Override
@@ -60,7 +75,83 @@ final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
                 tags.put(tag.key(), tag.value() == null ? "" : tag.value());
             }
         }
-        return new VpnConnectionStatus(connection.vpnConnectionId(), connection.stateAsString(), tunnels, tags);
+        Map<String, TunnelOptions> options = new LinkedHashMap<>();
+        if (connection.options() != null) {
+            for (TunnelOption option : connection.options().tunnelOptions()) {
+                if (option.outsideIpAddress() != null) {
+                    options.put(option.outsideIpAddress(), options(option));
+                }
+            }
+        }
+        return new VpnConnectionStatus(connection.vpnConnectionId(), connection.stateAsString(), tunnels, tags,
+                options, connection.customerGatewayId(), null, Map.of());
+    }
+
+    private static TunnelOptions options(TunnelOption option) {
+        CloudWatchLogOptions log = option.logOptions() == null ? null : option.logOptions().cloudWatchLogOptions();
+        return new TunnelOptions(option.outsideIpAddress(), option.startupAction(), option.dpdTimeoutAction(),
+                log == null ? null : log.logEnabled(), log == null ? null : log.logGroupArn());
+    }
+
+    @Override
+    public Map<String, VpnTelemetry> withEvidence(Map<String, VpnTelemetry> read, VpnAlarmSettings settings) {
+        Map<String, VpnTelemetry> result = new LinkedHashMap<>();
+        read.forEach((id, telemetry) -> result.put(id, telemetry instanceof VpnTelemetry.Available available
+                ? new VpnTelemetry.Available(evidence(available.status(), settings)) : telemetry));
+        return result;
+    }
+
+    private VpnConnectionStatus evidence(VpnConnectionStatus read, VpnAlarmSettings settings) {
+        VpnConnectionStatus status = read;
+        List<TunnelTelemetry> down = read.tunnels().stream().filter(t -> !t.isUp()).toList();
+        if (down.isEmpty()) {
+            return status;
+        }
+        boolean waitsForDatacenter = down.stream()
+                .anyMatch(t -> read.recovery(t.outsideIp()).kind() == TunnelRecovery.Kind.DATACENTER_ONLY);
+        if (settings.tunnelOptionsRepairEnabled() && settings.manages(status.vpnId()) && waitsForDatacenter
+                && status.customerGatewayId() != null) {
+            status = status.withGateway(gateway(status.customerGatewayId()));
+        }
+        Map<String, VpnConnectionStatus.TunnelLog> tunnelLogs = new LinkedHashMap<>();
+        for (TunnelTelemetry tunnel : down) {
+            TunnelOptions options = status.options().get(tunnel.outsideIp());
+            String group = options == null || options.logGroupName() == null ? settings.tunnelLogGroup() : options.logGroupName();
+            if (options != null && Boolean.TRUE.equals(options.logEnabled()) && group != null) {
+                tunnelLogs.put(tunnel.outsideIp(), log(group, status.vpnId(), tunnel));
+            }
+        }
+        return tunnelLogs.isEmpty() ? status : status.withTunnelLogs(tunnelLogs);
+    }
+
+    private CustomerGateway gateway(String id) {
+        try {
+            List<software.amazon.awssdk.services.ec2.model.CustomerGateway> gateways =
+                    ec2.describeCustomerGateways(request -> request.customerGatewayIds(id)).customerGateways();
+            return gateways.isEmpty() ? CustomerGateway.unreadable(id, "DescribeCustomerGateways does not list it")
+                    : new CustomerGateway(id, gateways.get(0).ipAddress(), null);
+        } catch (RuntimeException e) {
+            Log.warn("cannot read the customer gateway", "customerGatewayId", id, "error", AwsFailure.describe(e));
+            return CustomerGateway.unreadable(id, "DescribeCustomerGateways failed: " + AwsFailure.describe(e));
+        }
+    }
+
+    /** The tunnel's log stream is named after the connection and the outside IP (vpn-...-203.0.113.10). */
+    private VpnConnectionStatus.TunnelLog log(String group, String vpnId, TunnelTelemetry tunnel) {
+        try {
+            List<FilteredLogEvent> events = logs.get().filterLogEvents(request -> {
+                request.logGroupIdentifier(group).logStreamNamePrefix(vpnId + "-" + tunnel.outsideIp()).limit(50);
+                if (tunnel.lastStatusChange() != null) {
+                    request.startTime(tunnel.lastStatusChange().minus(LOG_LEAD).toEpochMilli());
+                }
+            }).events();
+            List<String> lines = events.stream().map(FilteredLogEvent::message).map(TunnelLogLine::readable).toList();
+            return new VpnConnectionStatus.TunnelLog(group,
+                    lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()), null);
+        } catch (RuntimeException e) {
+            Log.warn("cannot read the tunnel log", "logGroup", group, "error", AwsFailure.describe(e));
+            return new VpnConnectionStatus.TunnelLog(group, List.of(), "FilterLogEvents failed: " + AwsFailure.describe(e));
+        }
     }
 
     private static TunnelTelemetry tunnel(VgwTelemetry telemetry) {

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Durations and instants as people read them in a notification: "12 min", "2 h 5 min", "2024-05-01T10:17:42Z". */
-public final class Elapsed {
+final class Elapsed {
     private Elapsed() {}
 
     public static String describe(Duration duration) {

@@ -8,11 +8,14 @@ import java.util.Objects;
  * An automatic response the decision asks for. {@link NotRun} records a response that was considered and not run,
  * so the notification can say why.
  */
-public sealed interface Response {
+sealed interface Response {
     /** How the response reads in the notification before it has run or when it was not run. */
     String describe();
 
-    /** Asks the keepalive function, asynchronously, for a burst of traffic so an idle tunnel comes up at once. */
+    /**
+     * Asks the keepalive function, asynchronously, for a burst of traffic: fresh reachability data and a busy UP tunnel.
+     * It cannot start IKE on a DOWN tunnel that waits for the datacenter.
+     */
     record KeepaliveBurst(String functionName, int rounds) implements Response {
         public KeepaliveBurst {
             Objects.requireNonNull(functionName, "functionName");
@@ -40,6 +43,39 @@ public sealed interface Response {
         @Override
         public String describe() {
             return "tunnel " + outsideIp + " replacement";
+        }
+    }
+
+    /**
+     * Sets StartupAction=start and DPDTimeoutAction=restart on a DOWN tunnel whose options leave it to the datacenter.
+     * {@code claimedAt} is the instant written to the cooldown tag once AWS has answered.
+     */
+    record RepairTunnelOptions(String vpnId, String outsideIp, String cooldownTagKey, Instant claimedAt)
+            implements Response {
+        public RepairTunnelOptions {
+            Objects.requireNonNull(vpnId, "vpnId");
+            Objects.requireNonNull(outsideIp, "outsideIp");
+            Objects.requireNonNull(cooldownTagKey, "cooldownTagKey");
+            Objects.requireNonNull(claimedAt, "claimedAt");
+        }
+
+        @Override
+        public String describe() {
+            return "tunnel " + outsideIp + " options repair (startup action start, DPD timeout action restart)";
+        }
+    }
+
+    /** Remembers, as a tag on the VPN connection, the recovery posture people were last told about. */
+    record TagPosture(String vpnId, String tagKey, String value) implements Response {
+        public TagPosture {
+            Objects.requireNonNull(vpnId, "vpnId");
+            Objects.requireNonNull(tagKey, "tagKey");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public String describe() {
+            return "recovery posture of " + vpnId + " remembered";
         }
     }
 

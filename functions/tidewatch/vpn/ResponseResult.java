@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** How an automatic response went, in the words the notification uses. */
-public record ResponseResult(Response response, Outcome outcome, String description) {
+record ResponseResult(Response response, Outcome outcome, String description) {
     public enum Outcome { DONE, FAILED, SKIPPED }
 
     public ResponseResult {
@@ -24,6 +24,13 @@ public record ResponseResult(Response response, Outcome outcome, String descript
             return new ResponseResult(response, Outcome.DONE, replace.describe() + ": requested (down "
                     + Elapsed.describe(replace.downFor()) + ")");
         }
+        if (response instanceof Response.RepairTunnelOptions repair) {
+            return new ResponseResult(response, Outcome.DONE, repair.describe() + ": requested; the tunnel is "
+                    + "unavailable for some minutes while AWS applies it, then AWS starts IKE itself");
+        }
+        if (response instanceof Response.TagPosture) {
+            return new ResponseResult(response, Outcome.DONE, response.describe());
+        }
         return new ResponseResult(response, Outcome.SKIPPED, response.describe());
     }
 
@@ -39,7 +46,9 @@ public record ResponseResult(Response response, Outcome outcome, String descript
     Map<String, Object> summary() {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("action", response instanceof Response.KeepaliveBurst ? "keepalive-burst"
-                : response instanceof Response.ReplaceTunnel ? "replace-vpn-tunnel" : "none");
+                : response instanceof Response.ReplaceTunnel ? "replace-vpn-tunnel"
+                : response instanceof Response.RepairTunnelOptions ? "modify-vpn-tunnel-options"
+                : response instanceof Response.TagPosture ? "tag-recovery-posture" : "none");
         summary.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
         summary.put("detail", description);
         return summary;

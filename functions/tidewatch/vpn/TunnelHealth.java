@@ -3,7 +3,7 @@ package tidewatch.vpn;
 import java.util.List;
 
 /** The judgement of a VPN connection's tunnels: what the alarm response is based on, rather than the alarm itself. */
-public sealed interface TunnelHealth {
+sealed interface TunnelHealth {
 
     /** Every tunnel is UP: an ALARM is stale or flapping. */
     record AllUp(List<TunnelTelemetry> up) implements TunnelHealth {}

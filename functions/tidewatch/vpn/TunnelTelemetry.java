@@ -7,7 +7,7 @@ import java.util.Objects;
  * What EC2 reports about one tunnel of a Site-to-Site VPN connection (its VgwTelemetry): the AWS-side outside IP,
  * UP or DOWN, the error text, and when the status last changed.
  */
-public record TunnelTelemetry(
+record TunnelTelemetry(
         String outsideIp,
         Status status,
         String statusMessage,

@@ -4,7 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads the tunnels of VPN connections. One call per alarm; failures come back as {@link VpnTelemetry.Unavailable}. */
-public interface TunnelTelemetrySource {
+interface TunnelTelemetrySource {
     /** Every requested id is a key of the result. */
     Map<String, VpnTelemetry> read(List<String> vpnIds);
+
+    /**
+     * The same reads with what a message or a repair needs beyond DescribeVpnConnections: the customer gateway (only
+     * when a repair may follow) and the last lines of each DOWN tunnel's log (when its logging is on).
+     */
+    default Map<String, VpnTelemetry> withEvidence(Map<String, VpnTelemetry> read, VpnAlarmSettings settings) {
+        return read;
+    }
 }

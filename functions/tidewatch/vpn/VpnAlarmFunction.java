@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import tidewatch.aws.AwsClients;
-import tidewatch.config.Settings;
 import tidewatch.json.Json;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
@@ -33,39 +30,25 @@ import tidewatch.notify.Notifier;
  * alarm is never lost silently.
  */
 public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
-    private AwsClients aws; // for SnapStart priming; null when built from parts (tests)
+    private final AwsClients aws; // for SnapStart priming; null when built from hand-made parts (tests)
     private final TunnelTelemetrySource telemetry;
     private final Responder responder;
     private final Notifier notifier;
-    private final VpnAlarmConfig config;
+    private final VpnAlarmSettings config;
     private final Clock clock;
 
     public VpnAlarmFunction() {
-        this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
+        this(VpnAlarmParts.fromEnvironment());
         Core.getGlobalContext().register(this);
     }
 
-    VpnAlarmFunction(Settings settings, AwsClients aws) {
-        this(VpnAlarmConfig.from(settings), aws, settings);
-        this.aws = aws;
-    }
-
-    // The VPN settings are read before any SDK client is built, so a bad value fails init with its own message.
-    private VpnAlarmFunction(VpnAlarmConfig config, AwsClients aws, Settings settings) {
-        this(aws.ec2(), aws.lambda(), Notifier.fromSettings(settings, aws), config, Clock.systemUTC());
-    }
-
-    VpnAlarmFunction(Ec2Client ec2, LambdaClient lambda, Notifier notifier, VpnAlarmConfig config, Clock clock) {
-        this(new Ec2TunnelTelemetry(ec2), new AwsResponder(ec2, lambda), notifier, config, clock);
-    }
-
-    VpnAlarmFunction(TunnelTelemetrySource telemetry, Responder responder, Notifier notifier, VpnAlarmConfig config,
-                     Clock clock) {
-        this.telemetry = telemetry;
-        this.responder = responder;
-        this.notifier = notifier;
-        this.config = config;
-        this.clock = clock;
+    VpnAlarmFunction(VpnAlarmParts parts) {
+        this.telemetry = parts.telemetry();
+        this.responder = parts.responder();
+        this.notifier = parts.notifier();
+        this.config = parts.settings();
+        this.clock = parts.clock();
+        this.aws = parts.aws();
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link VpnAlarmPriming}). */
@@ -104,13 +87,11 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     private Map<String, Object> handle(ParsedEvent event, Instant now) {
         if (event instanceof ParsedEvent.Ignored ignored) {
             Log.debug("event ignored", "event", ignored.what());
-            return new Plan.Skip(ignored.what(), "not an alarm state change").summary();
+            return new VpnAlarmPlan.Skip(ignored.what(), "not an alarm state change").summary();
         }
         if (event instanceof ParsedEvent.TunnelCheck check) {
             Log.info("tunnel check", "schedule", check.rule());
-            List<String> vpnIds = VpnAlarmDecision.vpnsToCheck(config);
-            Map<String, VpnTelemetry> read = vpnIds.isEmpty() ? Map.of() : telemetry.read(vpnIds);
-            return execute(VpnAlarmDecision.tunnelCheck(config, read, now), null);
+            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config)), now), null);
         }
         if (event instanceof ParsedEvent.Unrecognised unrecognised) {
             Log.warn("unrecognised payload", "problem", unrecognised.problem());
@@ -122,11 +103,13 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         return execute(plan(change, now), change);
     }
 
-    private Plan plan(AlarmEvent change, Instant now) {
+    private Map<String, VpnTelemetry> read(List<String> vpnIds) {
+        return vpnIds.isEmpty() ? Map.of() : telemetry.withEvidence(telemetry.read(vpnIds), config);
+    }
+
+    private VpnAlarmPlan plan(AlarmEvent change, Instant now) {
         try {
-            List<String> vpnIds = VpnAlarmDecision.vpnsToRead(change, config);
-            Map<String, VpnTelemetry> read = vpnIds.isEmpty() ? Map.of() : telemetry.read(vpnIds);
-            return VpnAlarmDecision.decide(change, config, read, now);
+            return VpnAlarmDecision.decide(change, config, read(VpnAlarmDecision.vpnsToRead(change, config)), now);
         } catch (RuntimeException e) {
             // A bug here must not cost the alarm: people get it without the assessment.
             Log.error("cannot assess alarm", "alarm", change.alarmName(), "error", e);
@@ -134,12 +117,12 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         }
     }
 
-    private Map<String, Object> execute(Plan plan, AlarmEvent change) {
-        if (plan instanceof Plan.Skip skip) {
+    private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change) {
+        if (plan instanceof VpnAlarmPlan.Skip skip) {
             Log.info("no notification", "subject", skip.subject(), "reason", skip.reason());
             return skip.summary();
         }
-        Plan.Notify notify = (Plan.Notify) plan;
+        VpnAlarmPlan.Notify notify = (VpnAlarmPlan.Notify) plan;
         List<ResponseResult> results = new ArrayList<>();
         for (Response response : notify.responses()) {
             results.add(runSafely(response));
@@ -147,7 +130,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         Message message = notify.message(results);
         List<String> channels = notifier.send(message);
         Log.info("alarm handled", "alarm", change == null ? null : change.alarmName(), "key", notify.key(),
-                "severity", notify.severity().wireName(), "actions", Plan.Notify.describe(results));
+                "severity", notify.severity().wireName(), "actions", VpnAlarmPlan.Notify.describe(results));
         Map<String, Object> summary = new LinkedHashMap<>();
         if (change != null) {
             summary.put("alarm", change.alarmName());

@@ -37,7 +37,7 @@ final class VpnAlarmPriming {
 
     private VpnAlarmPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws, VpnAlarmConfig config) {
+    static SnapStartPriming.Result prime(AwsClients aws, VpnAlarmSettings config) {
         return SnapStartPriming.prime("VpnAlarmFunction", aws, VpnAlarmPriming::parseSamples, () -> assessSample(config));
     }
 
@@ -46,9 +46,9 @@ final class VpnAlarmPriming {
      * the priming VPN, assessed against one tunnel down for an hour and the other UP; the message rendered with every
      * planned response reported as requested (none runs). Returns the message.
      */
-    static Message assessSample(VpnAlarmConfig config) {
+    static Message assessSample(VpnAlarmSettings config) {
         AlarmEvent alarm = ((ParsedEvent.Alarm) AlarmParser.parse(EVENTBRIDGE).get(0)).event();
-        VpnAlarmConfig primingConfig = new VpnAlarmConfig(List.of(VPN_ID), config.keepaliveBurstEnabled(),
+        VpnAlarmSettings primingConfig = new VpnAlarmSettings(List.of(VPN_ID), config.keepaliveBurstEnabled(),
                 config.keepaliveFunctionName(), config.keepaliveBurstRounds(), config.tunnelReplacementEnabled(),
                 config.tunnelDownThreshold(), config.tunnelReplacementCooldown(), config.metricsNamespace());
         Instant now = Instant.parse("2026-01-01T01:00:00Z");
@@ -58,7 +58,7 @@ final class VpnAlarmPriming {
                         new TunnelTelemetry("192.0.2.20", TunnelTelemetry.Status.UP, "", now.minusSeconds(86_400), 2)),
                 Map.of())));
         VpnAlarmDecision.tunnelCheck(primingConfig, telemetry, now);
-        Plan.Notify plan = (Plan.Notify) VpnAlarmDecision.decide(alarm, primingConfig, telemetry, now);
+        VpnAlarmPlan.Notify plan = (VpnAlarmPlan.Notify) VpnAlarmDecision.decide(alarm, primingConfig, telemetry, now);
         List<ResponseResult> results = plan.responses().stream().map(ResponseResult::done).toList();
         Message message = plan.message(results);
         SlackMessage.render(message);

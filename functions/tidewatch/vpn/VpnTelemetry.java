@@ -3,7 +3,7 @@ package tidewatch.vpn;
 import java.util.Objects;
 
 /** The result of reading one VPN connection: its status, or why it could not be read (the alarm is sent regardless). */
-public sealed interface VpnTelemetry {
+sealed interface VpnTelemetry {
     String vpnId();
 
     record Available(VpnConnectionStatus status) implements VpnTelemetry {

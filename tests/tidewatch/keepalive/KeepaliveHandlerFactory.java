@@ -14,6 +14,6 @@ public final class KeepaliveHandlerFactory {
     private KeepaliveHandlerFactory() {}
 
     public static RequestStreamHandler vpnKeepalive(Settings settings, Clock clock, Consumer<Duration> pauses) {
-        return new VpnKeepaliveFunction(KeepaliveConfig.from(settings), clock, pauses::accept);
+        return new VpnKeepaliveFunction(KeepaliveSettings.from(settings), clock, pauses::accept);
     }
 }

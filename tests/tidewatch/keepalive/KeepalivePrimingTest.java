@@ -29,7 +29,7 @@ class KeepalivePrimingTest {
     @Test
     void theCheckpointHookProbesNoTargetAndWritesNoMetric() throws Exception {
         LoopbackHosts.OpenPort target = hosts.openPort();
-        VpnKeepaliveFunction function = new VpnKeepaliveFunction(new KeepaliveConfig(
+        VpnKeepaliveFunction function = new VpnKeepaliveFunction(new KeepaliveSettings(
                 List.of(KeepaliveTarget.parse(LoopbackHosts.HOST + ":" + target.port())), Duration.ofMillis(500), "Tidewatch"),
                 Clock.systemUTC(), duration -> { });
 

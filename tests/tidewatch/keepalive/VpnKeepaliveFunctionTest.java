@@ -207,7 +207,7 @@ class VpnKeepaliveFunctionTest {
 
     private VpnKeepaliveFunction function(Duration timeout, String... targets) {
         List<KeepaliveTarget> parsed = List.of(targets).stream().map(KeepaliveTarget::parse).toList();
-        return new VpnKeepaliveFunction(new KeepaliveConfig(parsed, timeout, "Tidewatch/Test"),
+        return new VpnKeepaliveFunction(new KeepaliveSettings(parsed, timeout, "Tidewatch/Test"),
                 Clock.fixed(NOW, ZoneOffset.UTC), sleeps::add);
     }
 

@@ -23,17 +23,17 @@ import tidewatch.notify.Severity;
 
 /** The scheduled tunnel check: the sample schedule event, and what the decision makes of one read of the tunnels. */
 class TunnelCheckTest {
-    private static final VpnAlarmConfig REPLACING = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+    private static final VpnAlarmSettings REPLACING = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
     private static final Duration MINUTES_47 = Duration.ofMinutes(47);
     private static final Duration DAYS_3 = Duration.ofDays(3);
     private static final String OTHER_VPN = "vpn-0fedcba9876543210";
 
-    private static Plan.Notify notify(Plan plan) {
-        return assertInstanceOf(Plan.Notify.class, plan);
+    private static VpnAlarmPlan.Notify notify(VpnAlarmPlan plan) {
+        return assertInstanceOf(VpnAlarmPlan.Notify.class, plan);
     }
 
-    private static Plan.Skip skip(Plan plan) {
-        return assertInstanceOf(Plan.Skip.class, plan);
+    private static VpnAlarmPlan.Skip skip(VpnAlarmPlan plan) {
+        return assertInstanceOf(VpnAlarmPlan.Skip.class, plan);
     }
 
     @Test
@@ -46,11 +46,11 @@ class TunnelCheckTest {
 
     @Test
     void withReplacementOffNothingIsReadAndNothingDone() {
-        VpnAlarmConfig off = usualConfig();
+        VpnAlarmSettings off = usualConfig();
 
         assertEquals(List.of(), VpnAlarmDecision.vpnsToCheck(off));
         // Even handed a degraded read, the check does nothing: replacement is an explicit choice.
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(off, telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(off, telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
         assertEquals("tunnel check", plan.subject());
         assertEquals("tunnel replacement is off (ENABLE_TUNNEL_REPLACEMENT=false)", plan.reason());
     }
@@ -58,22 +58,22 @@ class TunnelCheckTest {
     @Test
     void withReplacementOnTheConfiguredVpnsAreRead() {
         assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToCheck(REPLACING));
-        VpnAlarmConfig two = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "VPN_CONNECTION_IDS", VPN + "," + OTHER_VPN);
+        VpnAlarmSettings two = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "VPN_CONNECTION_IDS", VPN + "," + OTHER_VPN);
         assertEquals(List.of(VPN, OTHER_VPN), VpnAlarmDecision.vpnsToCheck(two));
     }
 
     @Test
     void withAnEmptyVpnListNothingIsCheckedAndTheReasonSaysWhy() {
-        VpnAlarmConfig empty = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings empty = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true");
 
         assertEquals(List.of(), VpnAlarmDecision.vpnsToCheck(empty));
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(empty, telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(empty, telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
         assertEquals("VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action", plan.reason());
     }
 
     @Test
     void aTunnelDownPastTheThresholdWhileTheOtherIsUpIsReplaced() {
-        Plan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(REPLACING,
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(REPLACING,
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
 
         assertEquals(List.of(new Response.ReplaceTunnel(VPN, TUNNEL_A, MINUTES_47, "tidewatch:replaced:" + TUNNEL_A, NOW)),
@@ -91,9 +91,9 @@ class TunnelCheckTest {
 
     @Test
     void theThresholdIsASetting() {
-        VpnAlarmConfig patient = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1h");
+        VpnAlarmSettings patient = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1h");
 
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(patient,
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(patient,
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, DAYS_3)), NOW));
 
         assertEquals("tunnel " + TUNNEL_A + " replacement: skipped, down 47 min < 1 h threshold", plan.reason());
@@ -101,7 +101,7 @@ class TunnelCheckTest {
 
     @Test
     void aTunnelDownLessThanTheThresholdWaitsAndSaysWhy() {
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING,
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING,
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(12)), up(TUNNEL_B, DAYS_3)), NOW));
 
         assertEquals("tunnel check", plan.subject());
@@ -110,7 +110,7 @@ class TunnelCheckTest {
 
     @Test
     void bothTunnelsDownIsNeverAReplacement() {
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING,
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING,
                 telemetry(down(TUNNEL_A, Duration.ofHours(2)), down(TUNNEL_B, MINUTES_47)), NOW));
 
         assertEquals("no tunnel is down while another is up", plan.reason());
@@ -132,7 +132,7 @@ class TunnelCheckTest {
                 Map.of("tidewatch:replaced:" + TUNNEL_A, NOW.minus(Duration.ofHours(3)).toString()),
                 down(TUNNEL_A, Duration.ofHours(4)), up(TUNNEL_B, DAYS_3));
 
-        Plan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING, read, NOW));
+        VpnAlarmPlan.Skip plan = skip(VpnAlarmDecision.tunnelCheck(REPLACING, read, NOW));
 
         assertEquals("tunnel " + TUNNEL_A + " replacement: skipped, replaced 3 h ago (at 2024-05-01T07:18:00Z), "
                 + "cooldown 6 h", plan.reason());
@@ -144,14 +144,14 @@ class TunnelCheckTest {
                 Map.of("tidewatch:replaced:" + TUNNEL_A, NOW.minus(Duration.ofHours(7)).toString()),
                 down(TUNNEL_A, Duration.ofHours(4)), up(TUNNEL_B, DAYS_3));
 
-        Plan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(REPLACING, read, NOW));
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(REPLACING, read, NOW));
 
         assertEquals(List.of(TUNNEL_A), plan.responses().stream().map(r -> ((Response.ReplaceTunnel) r).outsideIp()).toList());
     }
 
     @Test
     void ofTwoConfiguredVpnsOnlyTheDegradedOneIsReplaced() {
-        VpnAlarmConfig two = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "VPN_CONNECTION_IDS", VPN + "," + OTHER_VPN);
+        VpnAlarmSettings two = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "VPN_CONNECTION_IDS", VPN + "," + OTHER_VPN);
         String otherA = "198.51.100.10";
         String otherB = "198.51.100.20";
         Map<String, VpnTelemetry> read = new LinkedHashMap<>();
@@ -160,7 +160,7 @@ class TunnelCheckTest {
         read.put(OTHER_VPN, new VpnTelemetry.Available(new VpnConnectionStatus(OTHER_VPN, "available",
                 List.of(up(otherA, DAYS_3), down(otherB, MINUTES_47)), Map.of())));
 
-        Plan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(two, read, NOW));
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.tunnelCheck(two, read, NOW));
 
         assertEquals(List.of(new Response.ReplaceTunnel(OTHER_VPN, otherB, MINUTES_47, "tidewatch:replaced:" + otherB, NOW)),
                 plan.responses());

@@ -11,7 +11,6 @@ import static tidewatch.vpn.VpnFixtures.VPN;
 import static tidewatch.vpn.VpnFixtures.alarm;
 import static tidewatch.vpn.VpnFixtures.down;
 import static tidewatch.vpn.VpnFixtures.telemetry;
-import static tidewatch.vpn.VpnFixtures.telemetryWithTags;
 import static tidewatch.vpn.VpnFixtures.tunnelAlarm;
 import static tidewatch.vpn.VpnFixtures.up;
 import static tidewatch.vpn.VpnFixtures.usualConfig;
@@ -27,20 +26,20 @@ import tidewatch.aws.ConsoleLinks;
 class VpnAlarmDecisionTest {
     private static final Duration MINUTES_47 = Duration.ofMinutes(47);
 
-    private static Plan.Notify notify(Plan plan) {
-        return assertInstanceOf(Plan.Notify.class, plan);
+    private static VpnAlarmPlan.Notify notify(VpnAlarmPlan plan) {
+        return assertInstanceOf(VpnAlarmPlan.Notify.class, plan);
     }
 
-    private static <T extends Response> List<T> responses(Plan.Notify plan, Class<T> type) {
+    private static <T extends Response> List<T> responses(VpnAlarmPlan.Notify plan, Class<T> type) {
         return plan.responses().stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    private static String notRun(Plan.Notify plan) {
+    private static String notRun(VpnAlarmPlan.Notify plan) {
         return String.join(" | ", responses(plan, Response.NotRun.class).stream().map(Response::describe).toList());
     }
 
     /** The message as sent when every response ran as planned. */
-    private static Message sent(Plan.Notify plan) {
+    private static Message sent(VpnAlarmPlan.Notify plan) {
         return plan.message(plan.responses().stream().map(ResponseResult::done).toList());
     }
 
@@ -48,16 +47,16 @@ class VpnAlarmDecisionTest {
 
     @Test
     void theThreeShapesLeadToTheSameDecision() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
         Map<String, VpnTelemetry> read = telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(3)));
 
-        Plan fromSns = VpnAlarmDecision.decide(alarm("vpn-alarm-sns.json"), config, read, NOW);
-        Plan fromBridge = VpnAlarmDecision.decide(alarm("vpn-alarm-eventbridge.json"), config, read, NOW);
-        Plan fromAction = VpnAlarmDecision.decide(alarm("vpn-alarm-lambda-action.json"), config, read, NOW);
+        VpnAlarmPlan fromSns = VpnAlarmDecision.decide(alarm("vpn-alarm-sns.json"), config, read, NOW);
+        VpnAlarmPlan fromBridge = VpnAlarmDecision.decide(alarm("vpn-alarm-eventbridge.json"), config, read, NOW);
+        VpnAlarmPlan fromAction = VpnAlarmDecision.decide(alarm("vpn-alarm-lambda-action.json"), config, read, NOW);
 
         assertEquals(fromBridge, fromSns);
         assertEquals(fromBridge, fromAction);
-        Plan.Notify plan = notify(fromBridge);
+        VpnAlarmPlan.Notify plan = notify(fromBridge);
         assertEquals(Severity.WARNING, plan.severity());
         assertEquals("vpn/" + VPN + "/tidewatch-vpn-tunnel-down", plan.key());
         assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size());
@@ -66,7 +65,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void allShapesReadTheSameVpn() {
-        VpnAlarmConfig config = usualConfig();
+        VpnAlarmSettings config = usualConfig();
         for (String file : List.of("vpn-alarm-sns.json", "vpn-alarm-eventbridge.json", "vpn-alarm-lambda-action.json")) {
             assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToRead(alarm(file), config), file);
         }
@@ -76,7 +75,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void oneTunnelDownIsDegraded() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(12)), up(TUNNEL_B, Duration.ofDays(2))), NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
@@ -97,7 +96,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void bothTunnelsDownIsCriticalWithTheRunbook() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(50)), down(TUNNEL_B, Duration.ofMinutes(8))), NOW));
 
@@ -118,7 +117,7 @@ class VpnAlarmDecisionTest {
     @Test
     void aKeepaliveAlarmWithEveryTunnelUpIsTheDatacenterUnreachableNotAStaleAlarm() {
         AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
                 telemetry(up(TUNNEL_A, Duration.ofMinutes(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.CRITICAL, plan.severity(), "unreachable from the VPC is as bad as VPN down for the apps");
@@ -141,13 +140,13 @@ class VpnAlarmDecisionTest {
     @Test
     void aKeepaliveAlarmWithOneTunnelUpIsStillTheDatacenterUnreachable() {
         AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
         assertEquals(Severity.CRITICAL, plan.severity(), "traffic could flow over the UP tunnel, yet nothing answered");
         assertEquals("Datacenter unreachable although tunnel " + TUNNEL_B + " is UP", plan.title());
         assertTrue(plan.summary().contains("security group"), plan.summary());
         assertEquals(1, responses(plan, Response.KeepaliveBurst.class).size());
-        Plan.Notify unknown = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
+        VpnAlarmPlan.Notify unknown = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
                 Map.of(VPN, new VpnTelemetry.Unavailable(VPN, "AccessDenied")), NOW));
         assertEquals(Severity.CRITICAL, unknown.severity());
         assertTrue(unknown.title().startsWith("Datacenter unreachable"), unknown.title());
@@ -157,7 +156,7 @@ class VpnAlarmDecisionTest {
     void theUnreachableTargetsMetricIsAKeepaliveAlarmToo() {
         AlarmEvent unreachable = VpnFixtures.alarmEvent("Tidewatch", "UnreachableTargets", Map.of(),
                 AlarmState.OK, AlarmState.ALARM);
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(unreachable, usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(unreachable, usualConfig(),
                 telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -171,9 +170,9 @@ class VpnAlarmDecisionTest {
                 base.newState(), base.oldState(), "Threshold Crossed: no datapoints were received for 3 periods and 3 "
                 + "missing datapoints were treated as [Breaching].", base.stateChangeTime(), base.previousStateTime(),
                 base.namespace(), base.metricName(), base.dimensions(), base.description(), base.alarmRule());
-        Plan.Notify withData = notify(VpnAlarmDecision.decide(base, usualConfig(),
+        VpnAlarmPlan.Notify withData = notify(VpnAlarmDecision.decide(base, usualConfig(),
                 telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        Plan.Notify withoutData = notify(VpnAlarmDecision.decide(missing, usualConfig(),
+        VpnAlarmPlan.Notify withoutData = notify(VpnAlarmDecision.decide(missing, usualConfig(),
                 telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.CRITICAL, withoutData.severity());
@@ -184,7 +183,7 @@ class VpnAlarmDecisionTest {
     @Test
     void theOkOfAKeepaliveAlarmIsResolved() {
         AlarmEvent ok = VpnFixtures.alarmEvent("Tidewatch", "ReachableTargets", Map.of(), AlarmState.ALARM, AlarmState.OK);
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(ok, usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(ok, usualConfig(),
                 telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.RESOLVED, plan.severity());
@@ -193,7 +192,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void bothTunnelsUpMakesTheAlarmStale() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
                 telemetry(up(TUNNEL_A, Duration.ofMinutes(1)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
@@ -208,7 +207,7 @@ class VpnAlarmDecisionTest {
     void unreadableTelemetryStillNotifiesAndStillBursts() {
         Map<String, VpnTelemetry> read = Map.of(VPN, new VpnTelemetry.Unavailable(VPN,
                 "DescribeVpnConnections failed: UnauthorizedOperation: not allowed"));
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"), read, NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
@@ -219,8 +218,8 @@ class VpnAlarmDecisionTest {
 
     @Test
     void burstWithoutAFunctionNameIsReportedNotRun() {
-        VpnAlarmConfig config = VpnFixtures.config("VPN_CONNECTION_IDS", VPN);
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
+        VpnAlarmSettings config = VpnFixtures.config("VPN_CONNECTION_IDS", VPN);
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertTrue(responses(plan, Response.KeepaliveBurst.class).isEmpty());
@@ -230,9 +229,9 @@ class VpnAlarmDecisionTest {
     @Test
     void burstCanBeSwitchedOffAndSizedBySettings() {
         Map<String, VpnTelemetry> read = telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1)));
-        Plan.Notify off = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
+        VpnAlarmPlan.Notify off = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("ENABLE_KEEPALIVE_BURST", "false"), read, NOW));
-        Plan.Notify five = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
+        VpnAlarmPlan.Notify five = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM),
                 usualConfig("KEEPALIVE_BURST_ROUNDS", "5"), read, NOW));
 
         assertTrue(responses(off, Response.KeepaliveBurst.class).isEmpty());
@@ -245,9 +244,9 @@ class VpnAlarmDecisionTest {
 
     @Test
     void replacementIsOffByDefault() {
-        VpnAlarmConfig config = usualConfig();
+        VpnAlarmSettings config = usualConfig();
         assertFalse(config.tunnelReplacementEnabled());
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
                 telemetry(down(TUNNEL_A, Duration.ofHours(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
@@ -256,10 +255,10 @@ class VpnAlarmDecisionTest {
 
     @Test
     void replacementWaitsForTheDownThreshold() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Plan.Notify early = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
+        VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmPlan.Notify early = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(12)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        Plan.Notify late = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
+        VpnAlarmPlan.Notify late = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertTrue(responses(early, Response.ReplaceTunnel.class).isEmpty());
@@ -271,17 +270,9 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
-    void thresholdComesFromTheSettings() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "10m");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetry(down(TUNNEL_A, Duration.ofMinutes(12)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        assertEquals(1, responses(plan, Response.ReplaceTunnel.class).size());
-    }
-
-    @Test
     void theLastTunnelUpIsNeverReplaced() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1m");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
+        VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1m");
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
                 telemetry(down(TUNNEL_A, Duration.ofHours(9)), down(TUNNEL_B, Duration.ofHours(8))), NOW));
 
         assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
@@ -289,72 +280,8 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
-    void aTunnelWithUnknownStatusIsNotReplaced() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        TunnelTelemetry unknown = new TunnelTelemetry(TUNNEL_A, TunnelTelemetry.Status.UNKNOWN, "",
-                NOW.minus(Duration.ofHours(2)), null);
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetry(unknown, up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
-        assertTrue(notRun(plan).contains("status is UNKNOWN"), notRun(plan));
-    }
-
-    @Test
-    void aRecentReplacementTagHoldsTheCooldown() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Map<String, String> tags = Map.of("tidewatch:replaced:" + TUNNEL_A, NOW.minus(Duration.ofHours(2)).toString(),
-                "Name", "datacenter");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetryWithTags(tags, down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-
-        assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
-        assertEquals("tunnel " + TUNNEL_A + " replacement: skipped, replaced 2 h ago (at 2024-05-01T08:18:00Z), cooldown 6 h",
-                notRun(plan));
-    }
-
-    @Test
-    void anOldReplacementTagDoesNotHold() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Map<String, String> tags = Map.of("tidewatch:replaced:" + TUNNEL_A, NOW.minus(Duration.ofHours(7)).toString());
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetryWithTags(tags, down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        assertEquals(1, responses(plan, Response.ReplaceTunnel.class).size());
-    }
-
-    @Test
-    void theOtherTunnelsTagDoesNotHold() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Map<String, String> tags = Map.of("tidewatch:replaced:" + TUNNEL_B, NOW.minus(Duration.ofMinutes(5)).toString());
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetryWithTags(tags, down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofMinutes(40))), NOW));
-        assertEquals(1, responses(plan, Response.ReplaceTunnel.class).size());
-    }
-
-    @Test
-    void anUnreadableTagIsReadAsRecent() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Map<String, String> tags = Map.of("tidewatch:replaced:" + TUNNEL_A, "yesterday");
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config,
-                telemetryWithTags(tags, down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
-        assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
-        assertTrue(notRun(plan).contains("'yesterday'"), notRun(plan));
-    }
-
-    @Test
-    void aConnectionThatIsNotAvailableIsNotTouched() {
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
-        Map<String, VpnTelemetry> read = Map.of(VPN, new VpnTelemetry.Available(new VpnConnectionStatus(VPN, "deleting",
-                List.of(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), Map.of())));
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), config, read, NOW));
-        assertTrue(responses(plan, Response.ReplaceTunnel.class).isEmpty());
-        assertTrue(notRun(plan).contains("the connection is deleting"), notRun(plan));
-    }
-
-    // ---- OK and INSUFFICIENT_DATA ----------------------------------------------------------------------------
-
-    @Test
     void okResolvesAndSaysHowLongTheAlarmLasted() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(alarm("vpn-alarm-ok-eventbridge.json"), usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(alarm("vpn-alarm-ok-eventbridge.json"), usualConfig(),
                 telemetry(up(TUNNEL_A, Duration.ofMinutes(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.RESOLVED, plan.severity());
@@ -375,7 +302,7 @@ class VpnAlarmDecisionTest {
         AlarmEvent event = ((ParsedEvent.Alarm) AlarmParser.parse(okSns).get(0)).event();
         assertEquals(AlarmState.OK, event.newState());
 
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(event, usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(event, usualConfig(),
                 telemetry(down(TUNNEL_A, Duration.ofMinutes(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.RESOLVED, plan.severity());
@@ -387,7 +314,7 @@ class VpnAlarmDecisionTest {
     void insufficientDataIsInfoWithoutResponses() {
         AlarmEvent event = tunnelAlarm(AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA);
         assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToRead(event, usualConfig()));
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(event, usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(event, usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"),
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.INFO, plan.severity());
@@ -399,10 +326,10 @@ class VpnAlarmDecisionTest {
     void insufficientDataIsToldOnlyOnce() {
         AlarmEvent repeat = tunnelAlarm(AlarmState.INSUFFICIENT_DATA, AlarmState.INSUFFICIENT_DATA);
         assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(repeat, usualConfig()));
-        assertInstanceOf(Plan.Skip.class, VpnAlarmDecision.decide(repeat, usualConfig(), Map.of(), NOW));
+        assertInstanceOf(VpnAlarmPlan.Skip.class, VpnAlarmDecision.decide(repeat, usualConfig(), Map.of(), NOW));
         AlarmEvent otherRepeat = VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
                 AlarmState.INSUFFICIENT_DATA, AlarmState.INSUFFICIENT_DATA);
-        assertInstanceOf(Plan.Skip.class, VpnAlarmDecision.decide(otherRepeat, usualConfig(), Map.of(), NOW));
+        assertInstanceOf(VpnAlarmPlan.Skip.class, VpnAlarmDecision.decide(otherRepeat, usualConfig(), Map.of(), NOW));
     }
 
     // ---- which VPN -------------------------------------------------------------------------------------------
@@ -411,10 +338,10 @@ class VpnAlarmDecisionTest {
     void aVpnOutsideTheConfiguredListIsNotifiedWithoutAction() {
         AlarmEvent event = VpnFixtures.alarmEvent("AWS/VPN", "TunnelState", Map.of("VpnId", "vpn-0fffffffffffffff0"),
                 AlarmState.OK, AlarmState.ALARM);
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
 
-        assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(event, config));
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(event, config, Map.of(), NOW));
+        assertEquals(List.of("vpn-0fffffffffffffff0"), VpnAlarmDecision.vpnsToRead(event, config), "read and judged, not acted on");
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(event, config, Map.of(), NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
         assertTrue(plan.responses().stream().allMatch(Response.NotRun.class::isInstance));
@@ -424,11 +351,11 @@ class VpnAlarmDecisionTest {
     @Test
     void anEmptyListReadsTheVpnTheAlarmNamesButTakesNoAutomaticAction() {
         AlarmEvent event = tunnelAlarm(AlarmState.OK, AlarmState.ALARM);
-        VpnAlarmConfig config = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
+        VpnAlarmSettings config = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
                 "ENABLE_TUNNEL_REPLACEMENT", "true", "TUNNEL_DOWN_THRESHOLD", "1m");
         assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToRead(event, config), "reading the tunnels is harmless");
 
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(event, config,
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(event, config,
                 telemetry(down(TUNNEL_A, Duration.ofHours(5)), up(TUNNEL_B, Duration.ofDays(1))), NOW));
 
         assertEquals(Severity.WARNING, plan.severity());
@@ -440,39 +367,25 @@ class VpnAlarmDecisionTest {
     }
 
     @Test
-    void replacementNeverTouchesAVpnThatIsNotListed() {
-        VpnConnectionStatus status = new VpnConnectionStatus(VPN, "available",
-                List.of(down(TUNNEL_A, Duration.ofHours(5)), up(TUNNEL_B, Duration.ofDays(1))), Map.of());
-        VpnAlarmConfig empty = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true");
-        VpnAlarmConfig other = VpnFixtures.config("ENABLE_TUNNEL_REPLACEMENT", "true",
-                "VPN_CONNECTION_IDS", "vpn-0fffffffffffffff0");
-
-        assertInstanceOf(Response.NotRun.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0), empty, NOW));
-        assertInstanceOf(Response.NotRun.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0), other, NOW));
-        assertInstanceOf(Response.ReplaceTunnel.class, VpnAlarmDecision.replacement(status, status.tunnels().get(0),
-                usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"), NOW));
-    }
-
-    @Test
     void keepaliveAlarmsLookUpTheConfiguredVpns() {
         AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
         assertEquals(List.of(VPN), VpnAlarmDecision.vpnsToRead(keepalive, usualConfig()));
 
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, usualConfig(),
                 telemetry(down(TUNNEL_A, MINUTES_47), down(TUNNEL_B, MINUTES_47)), NOW));
         assertEquals(Severity.CRITICAL, plan.severity());
         assertEquals("vpn/" + VPN + "/tidewatch-keepalive-no-reachable-targets", plan.key());
 
-        VpnAlarmConfig otherNamespace = usualConfig("METRICS_NAMESPACE", "Elsewhere");
+        VpnAlarmSettings otherNamespace = usualConfig("METRICS_NAMESPACE", "Elsewhere");
         assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(keepalive, otherNamespace));
     }
 
     @Test
     void keepaliveAlarmWithoutConfiguredVpnsIsGeneric() {
         AlarmEvent keepalive = alarm("keepalive-alarm-lambda-action.json");
-        VpnAlarmConfig config = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive");
+        VpnAlarmSettings config = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive");
         assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(keepalive, config));
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, config, Map.of(), NOW));
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(keepalive, config, Map.of(), NOW));
         assertEquals(Severity.WARNING, plan.severity());
         assertTrue(notRun(plan).contains("VPN_CONNECTION_IDS is empty, so Tidewatch takes no automatic action"), notRun(plan));
     }
@@ -480,14 +393,14 @@ class VpnAlarmDecisionTest {
     @Test
     void aKeepaliveAlarmOverTwoVpnsTakesTheWorst() {
         String other = "vpn-0123456789abcdef0";
-        VpnAlarmConfig config = VpnFixtures.config("VPN_CONNECTION_IDS", VPN + "," + other,
+        VpnAlarmSettings config = VpnFixtures.config("VPN_CONNECTION_IDS", VPN + "," + other,
                 "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive", "ENABLE_TUNNEL_REPLACEMENT", "true");
         Map<String, VpnTelemetry> read = new java.util.LinkedHashMap<>(
                 telemetry(up(TUNNEL_A, Duration.ofDays(1)), up(TUNNEL_B, Duration.ofDays(1))));
         read.put(other, new VpnTelemetry.Available(new VpnConnectionStatus(other, "available",
                 List.of(down("198.51.100.1", MINUTES_47), up("198.51.100.2", Duration.ofDays(1))), Map.of())));
 
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(alarm("keepalive-alarm-lambda-action.json"), config, read, NOW));
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(alarm("keepalive-alarm-lambda-action.json"), config, read, NOW));
 
         // No datacenter host answered although every tunnel of the first VPN is UP: that is the worst.
         assertEquals(Severity.CRITICAL, plan.severity());
@@ -505,21 +418,21 @@ class VpnAlarmDecisionTest {
     void anUnrelatedAlarmIsNotifiedGenerically() {
         AlarmEvent cpu = VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of("InstanceId", "i-0123456789abcdef0"),
                 AlarmState.OK, AlarmState.ALARM);
-        VpnAlarmConfig config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings config = usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
 
         assertEquals(List.of(), VpnAlarmDecision.vpnsToRead(cpu, config), "no EC2 read for an unrelated alarm");
-        Plan.Notify alarm = notify(VpnAlarmDecision.decide(cpu, config, Map.of(), NOW));
+        VpnAlarmPlan.Notify alarm = notify(VpnAlarmDecision.decide(cpu, config, Map.of(), NOW));
         assertEquals(Severity.WARNING, alarm.severity());
         assertTrue(alarm.responses().isEmpty());
         assertEquals("alarm/some-alarm", alarm.key());
         assertEquals("AWS/EC2 CPUUtilization (InstanceId=i-0123456789abcdef0)", VpnFixtures.field(sent(alarm), "Metric"));
 
-        Plan.Notify ok = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
+        VpnAlarmPlan.Notify ok = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
                 AlarmState.ALARM, AlarmState.OK), config, Map.of(), NOW));
         assertEquals(Severity.RESOLVED, ok.severity());
         assertTrue(VpnFixtures.field(sent(ok), "Alarm lasted").startsWith("20 min"));
 
-        Plan.Notify noData = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
+        VpnAlarmPlan.Notify noData = notify(VpnAlarmDecision.decide(VpnFixtures.alarmEvent("AWS/EC2", "CPUUtilization", Map.of(),
                 AlarmState.OK, AlarmState.INSUFFICIENT_DATA), config, Map.of(), NOW));
         assertEquals(Severity.INFO, noData.severity());
     }
@@ -529,7 +442,7 @@ class VpnAlarmDecisionTest {
         String raw = "{\"AlarmName\": \"half a message";
         ParsedEvent.Unrecognised unrecognised = (ParsedEvent.Unrecognised) AlarmParser.parse(raw).get(0);
 
-        Plan.Notify plan = notify(VpnAlarmDecision.unrecognised(unrecognised));
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.unrecognised(unrecognised));
         Message message = sent(plan);
 
         assertEquals("Unrecognised alarm", message.title());
@@ -541,7 +454,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void linksPointAtTheAlarmAndTheVpn() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
         assertEquals(List.of(
                 new Message.Link("CloudWatch alarm",
@@ -555,7 +468,7 @@ class VpnAlarmDecisionTest {
 
     @Test
     void failedResponsesAreReportedInTheMessage() {
-        Plan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
+        VpnAlarmPlan.Notify plan = notify(VpnAlarmDecision.decide(tunnelAlarm(AlarmState.OK, AlarmState.ALARM), usualConfig(),
                 telemetry(down(TUNNEL_A, MINUTES_47), up(TUNNEL_B, Duration.ofDays(1))), NOW));
         List<ResponseResult> results = plan.responses().stream()
                 .map(r -> r instanceof Response.KeepaliveBurst

@@ -102,13 +102,13 @@ class VpnAlarmFunctionTest {
         return sandbox.clients(Duration.ofSeconds(2));
     }
 
-    private VpnAlarmFunction function(World world, VpnAlarmConfig config, Channel... channels) {
+    private VpnAlarmFunction function(World world, VpnAlarmSettings config, Channel... channels) {
         return function(aws(world), config, Clock.fixed(NOW, ZoneOffset.UTC), channels);
     }
 
-    private VpnAlarmFunction function(AwsClients clients, VpnAlarmConfig config, Clock clock, Channel... channels) {
+    private VpnAlarmFunction function(AwsClients clients, VpnAlarmSettings config, Clock clock, Channel... channels) {
         List<Channel> all = channels.length == 0 ? List.of(channel) : List.of(channels);
-        return new VpnAlarmFunction(clients.ec2(), clients.lambda(), new Notifier(all), config, clock);
+        return new VpnAlarmFunction(VpnAlarmParts.of(clients, new Notifier(all), config, clock));
     }
 
     private static JsonObject invoke(VpnAlarmFunction function, String payload) throws IOException {
@@ -134,7 +134,7 @@ class VpnAlarmFunctionTest {
 
     @Test
     void degradedVpnAlarmRunsBothResponsesAndNotifies() throws IOException {
-        VpnAlarmConfig config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
 
         JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), config),
                 event("vpn-alarm-sns.json"));
@@ -383,8 +383,8 @@ class VpnAlarmFunctionTest {
             }
             return ResponseResult.done(response);
         };
-        VpnAlarmFunction function = new VpnAlarmFunction(broken, refuses, new Notifier(List.of(channel)),
-                VpnFixtures.usualConfig(), Clock.fixed(NOW, ZoneOffset.UTC));
+        VpnAlarmFunction function = new VpnAlarmFunction(new VpnAlarmParts(broken, refuses, new Notifier(List.of(channel)),
+                VpnFixtures.usualConfig(), Clock.fixed(NOW, ZoneOffset.UTC), null));
 
         invoke(function, event("vpn-alarm-sns.json"));
 
@@ -435,7 +435,7 @@ class VpnAlarmFunctionTest {
 
     @Test
     void anEmptyVpnListNotifiesWithTheTunnelsButActsOnNothing() throws IOException {
-        VpnAlarmConfig empty = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
+        VpnAlarmSettings empty = VpnFixtures.config("KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
                 "ENABLE_TUNNEL_REPLACEMENT", "true");
 
         JsonObject output = invoke(function(World.empty().addVpnConnection(degradedVpn()), empty), event("vpn-alarm-sns.json"));
@@ -455,7 +455,7 @@ class VpnAlarmFunctionTest {
     @Test
     void theScheduledCheckReplacesATunnelDownPastTheThresholdOnceInTheCooldown() throws IOException {
         AwsClients clients = aws(World.load(ONE_TUNNEL_DOWN));
-        VpnAlarmConfig config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
+        VpnAlarmSettings config = VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true");
         String scheduled = event("vpn-tunnel-check-scheduled.json");
 
         JsonObject first = invoke(function(clients, config, Clock.fixed(CHECK_TIME, ZoneOffset.UTC)), scheduled);

@@ -31,13 +31,13 @@ class VpnAlarmPrimingTest {
 
     @Test
     void theCheckpointHookSendsNothingThenTheFunctionWorks() throws Exception {
-        VpnAlarmFunction function = new VpnAlarmFunction(new Settings(Map.of(
+        VpnAlarmFunction function = new VpnAlarmFunction(VpnAlarmParts.from(new Settings(Map.of(
                 "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications",
                 "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url",
                 "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890",
                 "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live",
                 "ENABLE_TUNNEL_REPLACEMENT", "true")),
-                sandbox.clients(Duration.ofSeconds(2)));
+                sandbox.clients(Duration.ofSeconds(2))));
 
         assertDoesNotThrow(() -> function.beforeCheckpoint(null));
         assertTrue(sandbox.calls().isEmpty(), "no notification, no Invoke, no tunnel replaced, no secret read: " + sandbox.calls());
@@ -57,12 +57,12 @@ class VpnAlarmPrimingTest {
         Message message = VpnAlarmPriming.assessSample(VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
 
         assertTrue(message.title().startsWith(VpnAlarmDecision.TITLE_DEGRADED), message.title());
-        String responses = VpnFixtures.field(message, Plan.RESPONSE_FIELD);
+        String responses = VpnFixtures.field(message, VpnAlarmPlan.RESPONSE_FIELD);
         assertTrue(responses.contains("keepalive burst of 3 rounds requested") && responses.contains("tunnel 192.0.2.10 replacement: requested"),
                 "the burst and the replacement the settings allow, planned and reported as requested: " + responses);
         assertTrue(sandbox.calls().isEmpty(), "nothing ran");
 
-        String withoutReplacement = VpnFixtures.field(VpnAlarmPriming.assessSample(VpnFixtures.usualConfig()), Plan.RESPONSE_FIELD);
+        String withoutReplacement = VpnFixtures.field(VpnAlarmPriming.assessSample(VpnFixtures.usualConfig()), VpnAlarmPlan.RESPONSE_FIELD);
         assertTrue(withoutReplacement.contains("tunnel replacement: off"), withoutReplacement);
     }
 

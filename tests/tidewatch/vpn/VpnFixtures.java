@@ -50,16 +50,16 @@ final class VpnFixtures {
     }
 
     /** Settings as environment variables, given as name, value pairs. */
-    static VpnAlarmConfig config(String... nameValues) {
+    static VpnAlarmSettings config(String... nameValues) {
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i + 1 < nameValues.length; i += 2) {
             env.put(nameValues[i], nameValues[i + 1]);
         }
-        return VpnAlarmConfig.from(new Settings(env));
+        return VpnAlarmSettings.from(new Settings(env));
     }
 
     /** The deployment's usual settings: the VPN listed, burst on with a function name, replacement off. */
-    static VpnAlarmConfig usualConfig(String... extra) {
+    static VpnAlarmSettings usualConfig(String... extra) {
         String[] base = {"VPN_CONNECTION_IDS", VPN, "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive"};
         String[] all = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);

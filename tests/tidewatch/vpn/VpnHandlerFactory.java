@@ -14,6 +14,6 @@ public final class VpnHandlerFactory {
     private VpnHandlerFactory() {}
 
     public static RequestStreamHandler vpnAlarm(Settings settings, AwsClients aws, Notifier notifier, Clock clock) {
-        return new VpnAlarmFunction(aws.ec2(), aws.lambda(), notifier, VpnAlarmConfig.from(settings), clock);
+        return new VpnAlarmFunction(VpnAlarmParts.of(aws, notifier, VpnAlarmSettings.from(settings), clock));
     }
 }

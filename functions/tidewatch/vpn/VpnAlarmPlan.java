@@ -10,7 +10,7 @@ import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
 /** What to do about one alarm state change: notify (after running some responses), or nothing at all. */
-public sealed interface Plan {
+sealed interface VpnAlarmPlan {
     String SOURCE = "vpn-alarm";
     String RESPONSE_FIELD = "Automatic response";
 
@@ -27,7 +27,7 @@ public sealed interface Plan {
             List<Message.Link> links,
             Message.Evidence evidence,
             String key,
-            List<Response> responses) implements Plan {
+            List<Response> responses) implements VpnAlarmPlan {
 
         public Notify {
             Objects.requireNonNull(title, "title");
@@ -67,7 +67,7 @@ public sealed interface Plan {
     }
 
     /** Nothing to send, such as a repeated INSUFFICIENT_DATA or an alarm configuration change. */
-    record Skip(String subject, String reason) implements Plan {
+    record Skip(String subject, String reason) implements VpnAlarmPlan {
         public Map<String, Object> summary() {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("skipped", subject);

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tidewatch.config.ConfigurationException;
 import tidewatch.config.Settings;
 
-class KeepaliveConfigTest {
+class KeepaliveSettingsTest {
 
     @Test
     void readsTargetsInOrderWithDefaults() {
-        KeepaliveConfig config = KeepaliveConfig.from(settings(
+        KeepaliveSettings config = KeepaliveSettings.from(settings(
                 "KEEPALIVE_TARGETS", "db.dc.internal:5432, https://intranet.dc.internal/health ,,10.20.0.5:22"));
 
         assertEquals(List.of("db.dc.internal:5432", "https://intranet.dc.internal/health", "10.20.0.5:22"),
@@ -32,7 +32,7 @@ class KeepaliveConfigTest {
 
     @Test
     void readsTimeoutAndNamespace() {
-        KeepaliveConfig config = KeepaliveConfig.from(settings(
+        KeepaliveSettings config = KeepaliveSettings.from(settings(
                 "KEEPALIVE_TARGETS", "db:5432", "KEEPALIVE_TIMEOUT", "5s", "METRICS_NAMESPACE", "Tidewatch/Staging"));
 
         assertEquals(Duration.ofSeconds(5), config.timeout());
@@ -45,7 +45,7 @@ class KeepaliveConfigTest {
         String bad = value.contains(",") ? value.substring(value.lastIndexOf(',') + 1).trim() : value;
 
         ConfigurationException error = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings("KEEPALIVE_TARGETS", value)));
+                () -> KeepaliveSettings.from(settings("KEEPALIVE_TARGETS", value)));
 
         assertTrue(error.getMessage().contains("KEEPALIVE_TARGETS"), error.getMessage());
         assertTrue(error.getMessage().contains("'" + bad + "'"), error.getMessage());
@@ -54,11 +54,11 @@ class KeepaliveConfigTest {
     @Test
     void anEmptyListFailsInitNamingTheSettingAndTheValue() {
         ConfigurationException commas = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings("KEEPALIVE_TARGETS", " , ,")));
+                () -> KeepaliveSettings.from(settings("KEEPALIVE_TARGETS", " , ,")));
         ConfigurationException unset = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings()));
+                () -> KeepaliveSettings.from(settings()));
         ConfigurationException blank = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings("KEEPALIVE_TARGETS", "  ")));
+                () -> KeepaliveSettings.from(settings("KEEPALIVE_TARGETS", "  ")));
 
         // Settings trims the value before it is quoted.
         assertTrue(commas.getMessage().contains("KEEPALIVE_TARGETS=', ,'"), commas.getMessage());
@@ -68,10 +68,10 @@ class KeepaliveConfigTest {
 
     @Test
     void tooManyTargetsFailInit() {
-        String many = String.join(",", Collections.nCopies(KeepaliveConfig.MAX_TARGETS + 1, "db:5432"));
+        String many = String.join(",", Collections.nCopies(KeepaliveSettings.MAX_TARGETS + 1, "db:5432"));
 
         ConfigurationException error = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings("KEEPALIVE_TARGETS", many)));
+                () -> KeepaliveSettings.from(settings("KEEPALIVE_TARGETS", many)));
 
         assertTrue(error.getMessage().contains("KEEPALIVE_TARGETS"), error.getMessage());
         assertTrue(error.getMessage().contains("33 targets"), error.getMessage());
@@ -81,7 +81,7 @@ class KeepaliveConfigTest {
     @ValueSource(strings = {"3", "2m", "90s", "soon", "0s"})
     void anUnusableTimeoutFailsInitNamingTheSettingAndTheValue(String value) {
         ConfigurationException error = assertThrows(ConfigurationException.class,
-                () -> KeepaliveConfig.from(settings("KEEPALIVE_TARGETS", "db:5432", "KEEPALIVE_TIMEOUT", value)));
+                () -> KeepaliveSettings.from(settings("KEEPALIVE_TARGETS", "db:5432", "KEEPALIVE_TIMEOUT", value)));
 
         assertTrue(error.getMessage().contains("KEEPALIVE_TIMEOUT='" + value + "'"), error.getMessage());
     }

@@ -13,7 +13,7 @@ import tidewatch.log.EmbeddedMetrics;
  * @param timeout   {@code KEEPALIVE_TIMEOUT} (default 3s): the whole budget of one probe, connect and read
  * @param namespace {@code METRICS_NAMESPACE} (default Tidewatch)
  */
-public record KeepaliveConfig(List<KeepaliveTarget> targets, Duration timeout, String namespace) {
+record KeepaliveSettings(List<KeepaliveTarget> targets, Duration timeout, String namespace) {
     public static final String TIMEOUT_SETTING = "KEEPALIVE_TIMEOUT";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     /** A probe that needs longer than this is no keepalive; a bare "3" (minutes, not seconds) is the usual slip. */
@@ -21,15 +21,15 @@ public record KeepaliveConfig(List<KeepaliveTarget> targets, Duration timeout, S
     /** One thread per target: more than this is not a keepalive list. */
     static final int MAX_TARGETS = 32;
 
-    public KeepaliveConfig {
+    public KeepaliveSettings {
         targets = List.copyOf(targets);
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one target is required");
         }
     }
 
-    public static KeepaliveConfig from(Settings settings) {
-        return new KeepaliveConfig(targets(settings), timeout(settings),
+    public static KeepaliveSettings from(Settings settings) {
+        return new KeepaliveSettings(targets(settings), timeout(settings),
                 settings.optional("METRICS_NAMESPACE", EmbeddedMetrics.NAMESPACE));
     }
 

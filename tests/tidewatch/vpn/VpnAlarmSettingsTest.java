@@ -11,11 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tidewatch.config.ConfigurationException;
 
-class VpnAlarmConfigTest {
+class VpnAlarmSettingsTest {
 
     @Test
     void defaults() {
-        VpnAlarmConfig config = VpnFixtures.config();
+        VpnAlarmSettings config = VpnFixtures.config();
         assertEquals(List.of(), config.vpnConnectionIds());
         assertTrue(config.keepaliveBurstEnabled());
         assertNull(config.keepaliveFunctionName());
@@ -29,7 +29,7 @@ class VpnAlarmConfigTest {
 
     @Test
     void everySettingIsRead() {
-        VpnAlarmConfig config = VpnFixtures.config(
+        VpnAlarmSettings config = VpnFixtures.config(
                 "VPN_CONNECTION_IDS", " vpn-0a1b2c3d4e5f67890, ,vpn-0123456789abcdef0 ",
                 "ENABLE_KEEPALIVE_BURST", "false",
                 "KEEPALIVE_FUNCTION_NAME", "arn:aws:lambda:eu-west-1:123456789012:function:tidewatch-keepalive:live",
@@ -70,5 +70,31 @@ class VpnAlarmConfigTest {
         assertEquals("2 h 5 min", Elapsed.describe(Duration.ofMinutes(125)));
         assertEquals("3 d 4 h", Elapsed.describe(Duration.ofHours(76)));
         assertEquals("0 s", Elapsed.describe(Duration.ofSeconds(-5)), "clock skew never reads as negative");
+    }
+
+    @Test
+    void tunnelOptionsRepairIsOffByDefaultWithAnHourOfCooldown() {
+        VpnAlarmSettings config = VpnFixtures.config();
+        assertFalse(config.tunnelOptionsRepairEnabled());
+        assertEquals(Duration.ofHours(1), config.tunnelOptionsRepairCooldown());
+        assertNull(config.tunnelLogGroup());
+        assertFalse(config.tunnelCheckEnabled());
+
+        VpnAlarmSettings on = VpnFixtures.config("ENABLE_TUNNEL_OPTIONS_REPAIR", "true",
+                "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "30m", "TUNNEL_LOG_GROUP", "/aws/vpn/city-datacenter");
+        assertTrue(on.tunnelOptionsRepairEnabled());
+        assertTrue(on.tunnelCheckEnabled(), "the scheduled check runs for repair too");
+        assertEquals(Duration.ofMinutes(30), on.tunnelOptionsRepairCooldown());
+        assertEquals("/aws/vpn/city-datacenter", on.tunnelLogGroup());
+        assertEquals(Duration.ofDays(1), VpnFixtures.config("TUNNEL_OPTIONS_REPAIR_COOLDOWN", "24h").tunnelOptionsRepairCooldown());
+    }
+
+    @Test
+    void aRepairCooldownThatIsNotAPositiveDurationFailsWithItsName() {
+        for (String bad : new String[] {"PT1H", "0h", "-1h", "soon"}) {
+            ConfigurationException error = assertThrows(ConfigurationException.class,
+                    () -> VpnFixtures.config("TUNNEL_OPTIONS_REPAIR_COOLDOWN", bad));
+            assertTrue(error.getMessage().startsWith("TUNNEL_OPTIONS_REPAIR_COOLDOWN='" + bad + "': expected a"), error.getMessage());
+        }
     }
 }
