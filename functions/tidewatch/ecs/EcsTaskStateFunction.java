@@ -21,6 +21,7 @@ import tidewatch.ecs.TaskStopGroups.Notice;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
 import tidewatch.notify.Notifier;
 
@@ -33,6 +34,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final AwsClients aws;
     private final EcsSettings settings;
     private final EcsState state;
+    private final Notifier notifier;
     private final TaskStopResponder responder;
 
     public EcsTaskStateFunction() {
@@ -44,7 +46,8 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         this.aws = aws;
         this.settings = EcsSettings.from(settings);
         this.state = new EcsState(aws.ecs(), aws.logs());
-        this.responder = new TaskStopResponder(this.settings, state, new TaskRestarter(aws.ecs()), Notifier.fromSettings(settings, aws));
+        this.notifier = Notifier.fromSettings(settings, aws);
+        this.responder = new TaskStopResponder(this.settings, state, new TaskRestarter(aws.ecs()), notifier);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
@@ -60,6 +63,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        notifier.beginInvocation(InvocationDeadline.of(context));
         BatchResults results = new BatchResults();
         JsonObject root;
         Map<String, TaskStopEvent> events; // by SQS message id; one event under a null id when EventBridge calls directly

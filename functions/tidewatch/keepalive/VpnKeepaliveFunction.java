@@ -18,6 +18,7 @@ import org.crac.Resource;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
+import tidewatch.lambda.Sleeper;
 import tidewatch.log.Log;
 
 /**
@@ -37,13 +38,6 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler, Resourc
     static final Duration SAFETY = Duration.ofSeconds(1);
     /** The least a round is given, so that a nearly spent invocation still sends some traffic. */
     static final Duration MIN_BUDGET = Duration.ofMillis(100);
-
-    /** How a burst waits between rounds; tests pass one that records instead of sleeping. */
-    interface Sleeper {
-        Sleeper REAL = duration -> Thread.sleep(duration.toMillis());
-
-        void sleep(Duration duration) throws InterruptedException;
-    }
 
     private final KeepaliveSettings config;
     private final Prober prober;

@@ -1,8 +1,13 @@
 package tidewatch.notify;
 
-/** One way of reaching people. A channel retries its own transient failures and throws when it finally fails. */
+import tidewatch.lambda.InvocationDeadline;
+
+/**
+ * One way of reaching people. A channel retries its own transient failures within the deadline and throws when it
+ * finally fails; every call it makes has a timeout no longer than the deadline's time left.
+ */
 public interface Channel {
     String name();
 
-    void deliver(Message message) throws Exception;
+    void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException;
 }

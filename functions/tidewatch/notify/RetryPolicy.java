@@ -23,11 +23,4 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         Duration exponential = baseDelay.multipliedBy(1L << Math.min(retry - 1, 20));
         return exponential.compareTo(maxDelay) > 0 ? maxDelay : exponential;
     }
-
-    /** How a channel waits; tests pass one that records instead of sleeping. */
-    public interface Sleeper {
-        Sleeper REAL = duration -> Thread.sleep(duration.toMillis());
-
-        void sleep(Duration duration) throws InterruptedException;
-    }
 }

@@ -2,35 +2,36 @@ package tidewatch.notify;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
+import tidewatch.aws.AwsClients;
+import tidewatch.lambda.InvocationDeadline;
+import tidewatch.lambda.Sleeper;
 
 /**
- * Posts messages to a Slack incoming webhook over the same HTTP client the SDK uses. Retries HTTP 429 (honouring
- * Retry-After), 5xx, timeouts and connection failures with bounded backoff; any other 4xx is final.
+ * Posts messages to a Slack incoming webhook. Each attempt's outcome goes to {@link SlackAnswer}, which says whether
+ * to retry (only where Slack did not take the request), read the webhook again or give up. Every post has a connect
+ * and read timeout no longer than the invocation's time left.
+ *
+ * <p>Nothing the server says, and nothing that quotes the URL (the JDK's exception texts do), goes into an exception
+ * or a log line: only the status, Slack's documented error code and the failure's type.
  */
 public final class SlackChannel implements Channel {
+    /** The most of an error body read, to find Slack's error code in it. */
     private static final int MAX_ERROR_BODY = 200;
-    /** How long Slack counts as down after it failed every attempt. */
-    static final Duration OUTAGE_MEMORY = Duration.ofMinutes(1);
-    private static final long NEVER = System.nanoTime() - Duration.ofDays(1).toNanos();
-
-    private volatile long gaveUpAt = NEVER;
 
     private final SlackWebhook webhook;
-    private final SdkHttpClient http;
+    private final Duration readTimeout;
     private final RetryPolicy retryPolicy;
-    private final RetryPolicy.Sleeper sleeper;
+    private final Sleeper sleeper;
 
-    public SlackChannel(SlackWebhook webhook, SdkHttpClient http, RetryPolicy retryPolicy, RetryPolicy.Sleeper sleeper) {
+    /** @param readTimeout how long a post waits for Slack's answer, at most (Slack answers a webhook in well under 1 s) */
+    public SlackChannel(SlackWebhook webhook, Duration readTimeout, RetryPolicy retryPolicy, Sleeper sleeper) {
         this.webhook = webhook;
-        this.http = http;
+        this.readTimeout = readTimeout;
         this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
     }
@@ -41,69 +42,76 @@ public final class SlackChannel implements Channel {
     }
 
     @Override
-    public void deliver(Message message) throws DeliveryException, InterruptedException {
+    public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException {
         byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);
-        String lastFailure = "";
-        // Right after Slack failed every attempt, one attempt per message: an outage must not spend a whole batch's
-        // time on retries while SNS carries the messages.
-        int attempts = System.nanoTime() - gaveUpAt < OUTAGE_MEMORY.toNanos() ? 1 : retryPolicy.maxAttempts();
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            SdkHttpFullRequest request = SdkHttpFullRequest.builder()
-                    .uri(webhook.url())
-                    .method(SdkHttpMethod.POST)
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("Content-Length", Integer.toString(body.length))
-                    .build();
-            Duration retryAfter = null;
-            try {
-                HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                        .request(request)
-                        .contentStreamProvider(() -> new ByteArrayInputStream(body))
-                        .build()).call();
-                int status = response.httpResponse().statusCode();
-                String answer = readBounded(response);
-                if (status >= 200 && status < 300) {
-                    gaveUpAt = NEVER;
+        URI url = webhook.url();
+        for (int attempt = 1; ; attempt++) {
+            SlackAnswer answer = SlackAnswer.classify(post(url, body, deadline), attempt, retryPolicy, deadline.remaining());
+            switch (answer.action()) {
+                case DELIVERED -> {
                     return;
                 }
-                lastFailure = "HTTP " + status + (answer.isEmpty() ? "" : " " + answer);
-                if (status != 429 && status < 500) {
-                    if (status == 403 || status == 404 || status == 410) {
-                        webhook.forget(); // revoked or rotated: read it again next time
-                    }
-                    throw new DeliveryException("Slack rejected the message: " + lastFailure);
+                case RETRY -> sleeper.sleep(answer.delay());
+                case READ_WEBHOOK_AGAIN -> {
+                    webhook.forget();
+                    throw DeliveryException.refused(answer.reason());
                 }
-                retryAfter = response.httpResponse().firstMatchingHeader("Retry-After")
-                        .map(SlackChannel::seconds).orElse(null);
-            } catch (IOException | RuntimeException e) {
-                // The exception text can quote the URL, which is a secret: keep only its type. The HTTP client wraps
-                // some I/O failures in unchecked exceptions, which are retried the same way.
-                lastFailure = e.getClass().getSimpleName();
-            }
-            if (attempt < attempts) {
-                sleeper.sleep(retryPolicy.delayBeforeRetry(attempt, retryAfter));
+                case REJECTED -> throw DeliveryException.refused(answer.reason());
+                case GIVE_UP -> throw new DeliveryException(answer.reason());
             }
         }
-        gaveUpAt = System.nanoTime();
-        throw new DeliveryException("Slack failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                + ", last: " + lastFailure);
     }
 
-    private static String readBounded(HttpExecuteResponse response) throws IOException {
-        if (response.responseBody().isEmpty()) {
+    /**
+     * One POST, in fixed-length streaming mode: the JDK never resends a streamed request by itself, and it checks a
+     * kept-alive connection is still open before sending on it (about 1 ms), so a stale one is replaced, not failed.
+     */
+    private SlackAttempt post(URI url, byte[] body, InvocationDeadline deadline) {
+        if (!deadline.allows(SlackAnswer.LEAST_ATTEMPT_TIME)) {
+            return new SlackAttempt.NotSent("no time left in the invocation");
+        }
+        HttpURLConnection connection;
+        try {
+            connection = (HttpURLConnection) url.toURL().openConnection();
+            connection.setConnectTimeout(millis(deadline.cap(AwsClients.CONNECT_TIMEOUT)));
+            connection.setReadTimeout(millis(deadline.cap(readTimeout)));
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+            connection.connect();
+        } catch (IOException | RuntimeException e) {
+            return new SlackAttempt.NotSent(e.getClass().getSimpleName());
+        }
+        try (OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+        } catch (IOException | RuntimeException e) {
+            // A body cut short is one Slack cannot act on: its Content-Length was not reached.
+            connection.disconnect();
+            return new SlackAttempt.NotSent(e.getClass().getSimpleName());
+        }
+        try {
+            int status = connection.getResponseCode();
+            String answer = readBounded(status < 300 ? connection.getInputStream() : connection.getErrorStream());
+            return SlackAttempt.Answered.of(status, connection.getHeaderField("Retry-After"), answer);
+        } catch (IOException | RuntimeException e) {
+            connection.disconnect();
+            return new SlackAttempt.NoAnswer(e.getClass().getSimpleName());
+        }
+    }
+
+    /** Reads at most {@link #MAX_ERROR_BODY} bytes: enough for Slack's error code, never a whole error page. */
+    private static String readBounded(InputStream stream) throws IOException {
+        if (stream == null) {
             return "";
         }
-        try (InputStream in = response.responseBody().get()) {
-            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
-            return Text.oneLine(new String(bytes, StandardCharsets.UTF_8));
+        try (InputStream in = stream) {
+            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         }
     }
 
-    private static Duration seconds(String header) {
-        try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    private static int millis(Duration duration) {
+        // 0 would mean "no timeout" to HttpURLConnection.
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
@@ -33,7 +34,7 @@ class NotifierFaultTest {
         sandbox = sandboxes.start(world).slowResponse(readTimeout.multipliedBy(3));
         AwsClients aws = sandbox.clients(readTimeout);
         SlackChannel slack = new SlackChannel(
-                new SlackWebhook("/tidewatch/slack-webhook-url", null, aws.ssm()), aws.http(),
+                new SlackWebhook("/tidewatch/slack-webhook-url", null, aws.ssm()), readTimeout,
                 RetryPolicy.DEFAULT, sleeps::add);
         return new Notifier(List.of(slack, new SnsChannel(aws.sns(), TOPIC)));
     }
@@ -84,13 +85,17 @@ class NotifierFaultTest {
     }
 
     @Test
-    void rightAfterSlackFailedEveryAttemptTheNextMessageGetsOneAttempt() {
+    void aSlackDownOnceIsNotTriedAgainInTheInvocationButIsInTheNext() {
         Notifier notifier = notifier(World.empty().fault("slack", 503));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("first", null)));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("second", null)));
-        assertEquals(RetryPolicy.DEFAULT.maxAttempts() + 1, sandbox.calls("slack", "post").size(),
+        assertEquals(RetryPolicy.DEFAULT.maxAttempts(), sandbox.calls("slack", "post").size(),
                 "an outage does not spend every message's time on retries");
-        assertTrue(logs.text().contains("Slack failed after 1 attempt, last: HTTP 503"), logs.text());
+        assertTrue(logs.text().contains("\"notTried\":[\"slack\"]"), logs.text());
+
+        sandbox.world().fault("slack", 200);
+        notifier.beginInvocation(InvocationDeadline.unbounded());
+        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("third", null)));
     }
 
     @Test
@@ -110,17 +115,33 @@ class NotifierFaultTest {
     }
 
     @Test
-    void aSlowSlackTimesOutAndIsRetried() {
+    void aPostSlackTookButAnsweredTooLateIsNotSentAgain() {
         Notifier notifier = notifier(World.empty().fault("slack", "timeout", 200), Duration.ofMillis(300));
-        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
-        assertEquals(2, sandbox.calls("slack", "post").size());
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(1, sandbox.calls("slack", "post").size(), "a second post could be a second visible copy");
+        assertTrue(sleeps.isEmpty());
+        assertTrue(logs.text().contains("sent, no answer in time (SocketTimeoutException); not sent again"), logs.text());
     }
 
     @Test
-    void aResetConnectionIsRetried() {
+    void aConnectionResetAfterThePostWasReadIsNotSentAgain() {
         Notifier notifier = notifier(World.empty().fault("slack", "reset", 200));
-        assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("r", null)));
-        assertEquals(2, sandbox.calls("slack", "post").size());
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(1, sandbox.calls("slack", "post").size(), "the sandbox read the post before closing");
+    }
+
+    @Test
+    void aWebhookThatRefusesConnectionsIsRetriedSinceNothingWasSent() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Notifier notifier = notifier(World.empty().secret("/tidewatch/slack-webhook-url",
+                "http://127.0.0.1:" + closedPort + "/services/T0/B0/closedPortToken"));
+        assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
+        assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(500)), sleeps, "3 attempts, nothing was sent");
+        assertTrue(logs.text().contains("last: not sent (ConnectException)"), logs.text());
+        assertFalse(logs.text().contains("closedPortToken"));
     }
 
     @Test

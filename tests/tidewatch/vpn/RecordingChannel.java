@@ -3,6 +3,7 @@ package tidewatch.vpn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.notify.Channel;
 import tidewatch.notify.DeliveryException;
 import tidewatch.notify.Message;
@@ -24,7 +25,7 @@ final class RecordingChannel implements Channel {
     }
 
     @Override
-    public void deliver(Message message) throws DeliveryException {
+    public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException {
         if (failing) {
             throw new DeliveryException(name + " is down");
         }

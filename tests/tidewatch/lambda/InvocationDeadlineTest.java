@@ -1,0 +1,71 @@
+package tidewatch.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class InvocationDeadlineTest {
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-12-03T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    private static Context remaining(int millis) {
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? millis : null);
+    }
+
+    @Test
+    void theBudgetIsLambdasRemainingTimeLessTheMarginAndCountsDown() {
+        ManualClock clock = new ManualClock();
+        InvocationDeadline deadline = InvocationDeadline.of(remaining(30_000), Duration.ofSeconds(2), clock);
+        assertEquals(Duration.ofSeconds(28), deadline.remaining());
+
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(Duration.ofSeconds(18), deadline.remaining());
+        assertEquals(Duration.ofSeconds(4), deadline.cap(Duration.ofSeconds(4)), "a call's own timeout when shorter");
+        clock.advance(Duration.ofSeconds(16));
+        assertEquals(Duration.ofSeconds(2), deadline.cap(Duration.ofSeconds(4)), "cut to what is left");
+        assertTrue(deadline.allows(Duration.ofSeconds(2)));
+        assertFalse(deadline.allows(Duration.ofMillis(2001)));
+        assertFalse(deadline.expired());
+    }
+
+    @Test
+    void aSpentBudgetIsZeroNeverNegative() {
+        ManualClock clock = new ManualClock();
+        InvocationDeadline deadline = InvocationDeadline.of(remaining(1_500), Duration.ofSeconds(2), clock);
+        assertEquals(Duration.ZERO, deadline.remaining());
+        assertTrue(deadline.expired());
+        assertEquals(Duration.ZERO, deadline.cap(Duration.ofSeconds(4)));
+
+        InvocationDeadline spentLater = InvocationDeadline.after(Duration.ofMillis(100), clock);
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(spentLater.expired());
+    }
+
+    @Test
+    void withoutAContextEveryCallKeepsItsOwnTimeout() {
+        InvocationDeadline none = InvocationDeadline.of(null, Duration.ofSeconds(2), new ManualClock());
+        assertEquals(InvocationDeadline.LONGEST_INVOCATION, none.remaining());
+        assertEquals(Duration.ofSeconds(12), none.cap(Duration.ofSeconds(12)));
+        assertFalse(InvocationDeadline.unbounded().expired());
+    }
+}
