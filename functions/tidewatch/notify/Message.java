@@ -2,10 +2,14 @@ package tidewatch.notify;
 
 import java.util.List;
 import java.util.Objects;
+import tidewatch.text.Redaction;
 
 /**
  * What Tidewatch tells people, independent of any channel. Text here is untrusted (it may quote container reasons or
  * log lines); each channel escapes and truncates it for its own format.
+ *
+ * <p>These constructors are the one place where credentials are masked ({@link Redaction}): every channel renders
+ * from these records, so nothing that reaches Slack, SNS or a report has skipped it.
  *
  * @param key    stable identity of what the message is about (for example "ecs/prod/service:web/crash"), for
  *               grouping and de-duplication by people and tools downstream
@@ -26,7 +30,10 @@ public record Message(
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(source, "source");
-        summary = summary == null ? "" : summary;
+        title = Redaction.redact(title);
+        key = Redaction.redact(key);
+        source = Redaction.redact(source);
+        summary = Redaction.redact(summary);
         fields = fields == null ? List.of() : List.copyOf(fields);
         links = links == null ? List.of() : List.copyOf(links);
     }
@@ -35,7 +42,8 @@ public record Message(
     public record Field(String name, String value) {
         public Field {
             Objects.requireNonNull(name, "name");
-            value = value == null ? "" : value;
+            name = Redaction.redact(name);
+            value = Redaction.redact(value);
         }
     }
 
@@ -44,6 +52,8 @@ public record Message(
         public Link {
             Objects.requireNonNull(label, "label");
             Objects.requireNonNull(url, "url");
+            label = Redaction.redact(label);
+            url = Redaction.redact(url);
         }
     }
 
@@ -51,7 +61,8 @@ public record Message(
     public record Evidence(String title, List<String> lines) {
         public Evidence {
             Objects.requireNonNull(title, "title");
-            lines = lines == null ? List.of() : List.copyOf(lines);
+            title = Redaction.redact(title);
+            lines = lines == null ? List.of() : List.copyOf(Redaction.redactLines(lines));
         }
     }
 }

@@ -21,6 +21,10 @@ public final class SlackMessage {
     static final int BUTTON_URL_MAX = 3000;
     static final int BUTTONS_PER_ACTIONS = 25;
     static final int FALLBACK_TEXT_MAX = 3000;
+    static final int BLOCKS_MAX = 50;
+    static final int CONTEXT_TEXT_MAX = 3000;
+    /** An evidence title longer than this would squeeze out the evidence itself. */
+    static final int EVIDENCE_TITLE_MAX = 200;
     private static final String CODE_FENCE = "```";
 
     private SlackMessage() {}
@@ -36,17 +40,10 @@ public final class SlackMessage {
                 Text.truncate(Text.oneLine(message.title()), HEADER_MAX - severity.slackEmoji().length() - 1), severity)));
         String summary = "*" + severity.wireName().toUpperCase() + "*"
                 + (message.summary().isBlank() ? "" : "  " + escape(Text.clean(message.summary())));
-        blocks.add(section(Text.truncate(summary, SECTION_TEXT_MAX)));
+        blocks.add(section(truncateEscaped(summary, SECTION_TEXT_MAX)));
 
-        List<Message.Field> fields = message.fields();
-        for (int start = 0; start < fields.size(); start += FIELDS_PER_SECTION) {
-            List<Object> texts = new ArrayList<>();
-            for (Message.Field field : fields.subList(start, Math.min(fields.size(), start + FIELDS_PER_SECTION))) {
-                String text = "*" + escape(Text.oneLine(field.name())) + "*\n" + escape(Text.clean(field.value()));
-                texts.add(mrkdwn(Text.truncate(text, FIELD_TEXT_MAX)));
-            }
-            blocks.add(Map.of("type", "section", "fields", texts));
-        }
+        // Header, summary, evidence, actions and context leave the rest of Slack's 50 blocks to field sections.
+        blocks.addAll(fieldSections(message.fields(), BLOCKS_MAX - 5));
 
         if (message.evidence() != null && !message.evidence().lines().isEmpty()) {
             blocks.add(section(evidence(message.evidence())));
@@ -63,13 +60,37 @@ public final class SlackMessage {
         if (!buttons.isEmpty()) {
             blocks.add(Map.of("type", "actions", "elements", buttons));
         }
-        blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn(
-                "Tidewatch \u00b7 " + escape(Text.oneLine(message.source())) + " \u00b7 `" + escape(Text.oneLine(message.key())) + "`"))));
+        String context = "Tidewatch \u00b7 " + escape(Text.oneLine(message.source())) + " \u00b7 `"
+                + truncateEscaped(escape(Text.oneLine(message.key())), CONTEXT_TEXT_MAX - 200) + "`";
+        blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn(truncateEscaped(context, CONTEXT_TEXT_MAX)))));
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", fallbackText(message));
         body.put("blocks", blocks);
         return body;
+    }
+
+    /**
+     * Ten fields per section in at most {@code maxSections} sections; when more fields come than fit, the last one
+     * says how many are not shown.
+     */
+    private static List<Object> fieldSections(List<Message.Field> fields, int maxSections) {
+        int capacity = maxSections * FIELDS_PER_SECTION;
+        List<String> texts = new ArrayList<>();
+        for (Message.Field field : fields.subList(0, Math.min(fields.size(), capacity))) {
+            String text = "*" + escape(Text.oneLine(field.name())) + "*\n" + escape(Text.clean(field.value()));
+            texts.add(truncateEscaped(text, FIELD_TEXT_MAX));
+        }
+        if (fields.size() > capacity) {
+            texts.set(capacity - 1, "*\u2026*\n" + (fields.size() - capacity + 1) + " more fields not shown");
+        }
+        List<Object> sections = new ArrayList<>();
+        for (int start = 0; start < texts.size(); start += FIELDS_PER_SECTION) {
+            List<Object> elements = new ArrayList<>();
+            texts.subList(start, Math.min(texts.size(), start + FIELDS_PER_SECTION)).forEach(t -> elements.add(mrkdwn(t)));
+            sections.add(Map.of("type", "section", "fields", elements));
+        }
+        return sections;
     }
 
     /** Escapes the three characters Slack treats as control characters in mrkdwn text. */
@@ -83,7 +104,7 @@ public final class SlackMessage {
         if (!message.summary().isBlank()) {
             text += " - " + Text.oneLine(message.summary());
         }
-        return escape(Text.truncate(text, FALLBACK_TEXT_MAX));
+        return truncateEscaped(escape(text), FALLBACK_TEXT_MAX);
     }
 
     /**
@@ -91,7 +112,7 @@ public final class SlackMessage {
      * itself. A fence inside the text is broken up so it cannot close the block early.
      */
     static String evidence(Message.Evidence evidence) {
-        String heading = "*" + escape(Text.oneLine(evidence.title())) + "*\n";
+        String heading = "*" + truncateEscaped(escape(Text.oneLine(evidence.title())), EVIDENCE_TITLE_MAX) + "*\n";
         int budget = SECTION_TEXT_MAX - heading.length() - 2 * CODE_FENCE.length() - 2 - 60;
         List<String> lines = evidence.lines();
         List<String> kept = new ArrayList<>();
@@ -114,6 +135,9 @@ public final class SlackMessage {
 
     /** Truncates escaped text without cutting an entity such as {@code &amp;} in half. */
     private static String truncateEscaped(String escaped, int max) {
+        if (escaped.length() <= max) {
+            return escaped;
+        }
         String cut = Text.truncate(escaped, max);
         int amp = cut.lastIndexOf('&');
         if (amp >= 0 && cut.indexOf(';', amp) < 0) {

@@ -1,11 +1,14 @@
 package tidewatch.notify;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import tidewatch.config.ConfigurationException;
+import tidewatch.config.Settings;
 import tidewatch.json.Json;
 
 /**
@@ -13,23 +16,41 @@ import tidewatch.json.Json;
  * then kept for the life of the container. Read lazily rather than at init so that a SnapStart snapshot never holds
  * it. The URL never leaves this class except to open the connection: errors describe the reference, not the value.
  *
- * <p>The reference is an SSM parameter when it starts with "/" or "arn:aws:ssm:", otherwise a Secrets Manager secret
- * id (name or ARN). The stored value is the URL itself or JSON with a "url" or "webhookUrl" member.
+ * <p>The reference is an SSM parameter when it starts with "/" or is an SSM ARN in any partition ("arn:aws:ssm:",
+ * "arn:aws-us-gov:ssm:", "arn:aws-cn:ssm:"), otherwise a Secrets Manager secret id (name or ARN). The stored value
+ * is the URL itself or JSON with a "url" or "webhookUrl" member.
+ *
+ * <p>The URL must be https on a Slack webhook host, or on a host that {@code SLACK_WEBHOOK_HOSTS} (a comma-separated
+ * allow-list that replaces the default) names; plain http only to a loopback host that the list names.
  */
 public final class SlackWebhook {
+    static final String HOSTS_VARIABLE = "SLACK_WEBHOOK_HOSTS";
+    /** Slack's webhook host, and GovSlack's. */
+    static final List<String> DEFAULT_HOSTS = List.of("hooks.slack.com", "hooks.slack-gov.com");
+    private static final Pattern SSM_ARN = Pattern.compile("^arn:aws(-cn|-us-gov)?:ssm:");
+
     private final String reference;
     private final SecretsManagerClient secrets;
     private final SsmClient ssm;
+    private final List<String> allowedHosts;
     private volatile URI cached;
 
+    /** With the hosts that {@code SLACK_WEBHOOK_HOSTS} names in this process's environment, or Slack's own. */
     public SlackWebhook(String reference, SecretsManagerClient secrets, SsmClient ssm) {
+        this(reference, secrets, ssm, Settings.fromEnvironment().list(HOSTS_VARIABLE));
+    }
+
+    /** @param allowedHosts the hosts the URL may name; empty for {@link #DEFAULT_HOSTS} */
+    SlackWebhook(String reference, SecretsManagerClient secrets, SsmClient ssm, List<String> allowedHosts) {
         this.reference = reference;
         this.secrets = secrets;
         this.ssm = ssm;
+        this.allowedHosts = (allowedHosts.isEmpty() ? DEFAULT_HOSTS : allowedHosts).stream()
+                .map(host -> host.trim().toLowerCase(Locale.ROOT)).toList();
     }
 
     public static boolean isParameter(String reference) {
-        return reference.startsWith("/") || reference.startsWith("arn:aws:ssm:");
+        return reference.startsWith("/") || SSM_ARN.matcher(reference).find();
     }
 
     public URI url() throws DeliveryException {
@@ -71,18 +92,29 @@ public final class SlackWebhook {
                 text = "";
             }
         }
+        URI uri;
         try {
-            URI uri = URI.create(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            boolean loopback = "http".equals(scheme) && ("127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost()));
-            if (uri.getHost() != null && ("https".equals(scheme) || loopback)) {
-                return uri;
-            }
+            uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            // fall through: the value is not printed, it may be a secret
+            uri = null; // the value is not printed, it may be a secret
         }
-        throw new DeliveryException("the value stored in " + describe()
-                + " is not an https webhook URL (expected the URL itself or JSON {\"url\": ...})");
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri == null || uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        if (host.isEmpty() || !("https".equals(scheme) || ("http".equals(scheme) && isLoopback(host)))) {
+            throw new DeliveryException("the value stored in " + describe()
+                    + " is not an https webhook URL (expected the URL itself or JSON {\"url\": ...})");
+        }
+        // A user part ("https://hooks.slack.com@elsewhere/") is how a URL hides its real host from a reader.
+        if (!allowedHosts.contains(host) || uri.getRawUserInfo() != null) {
+            throw new DeliveryException("the webhook URL stored in " + describe() + " names a host that is not allowed"
+                    + " (allowed: " + String.join(", ", allowedHosts) + "; " + HOSTS_VARIABLE
+                    + " changes the list; the URL is not shown)");
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        return "localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host);
     }
 
     private String describe() {

@@ -11,6 +11,8 @@ public record SnsMessage(String subject, String body, String severity, String so
     static final int SUBJECT_MAX = 99;
     static final int EVIDENCE_MAX_CHARS = 8_000;
     static final int BODY_MAX_CHARS = 60_000;
+    /** SNS takes 256 KiB per message, attributes included: ours are a few short strings. */
+    static final int BODY_MAX_BYTES = 256 * 1024 - 4 * 1024;
 
     public static SnsMessage render(Message message) {
         String subject = Text.ascii(Text.oneLine("[" + message.severity().wireName().toUpperCase() + "] " + message.title()));
@@ -39,8 +41,27 @@ public record SnsMessage(String subject, String body, String severity, String so
             }
         }
         body.append("\n--\nTidewatch (").append(Text.oneLine(message.source())).append(") key: ").append(Text.oneLine(message.key())).append('\n');
-        return new SnsMessage(subject, Text.truncate(body.toString(), BODY_MAX_CHARS),
+        return new SnsMessage(subject, truncateUtf8(Text.truncate(body.toString(), BODY_MAX_CHARS), BODY_MAX_BYTES),
                 message.severity().wireName(), message.source());
+    }
+
+    /** Cuts to at most maxBytes in UTF-8, at a code point, with an ellipsis (3 bytes) marking the cut. */
+    static String truncateUtf8(String text, int maxBytes) {
+        int bytes = 0;
+        int ellipsisAt = -1;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes - 3 && ellipsisAt < 0) {
+                ellipsisAt = i;
+            }
+            bytes += size;
+            if (bytes > maxBytes) {
+                return text.substring(0, ellipsisAt) + "\u2026";
+            }
+            i += Character.charCount(codePoint);
+        }
+        return text;
     }
 
     private static String indentContinuation(String value) {

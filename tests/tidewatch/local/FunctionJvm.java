@@ -45,7 +45,8 @@ public final class FunctionJvm {
 
     /**
      * The function's environment: the template's variables resolved with the local parameters, then the variables
-     * Lambda sets, then (with a sandbox) the region, throwaway credentials and {@code AWS_ENDPOINT_URL}.
+     * Lambda sets, then (with a sandbox) the region, throwaway credentials, {@code AWS_ENDPOINT_URL} and the
+     * sandbox's host as the one allowed webhook host.
      *
      * @param sandbox the sandbox's endpoint, or null for real AWS
      */
@@ -62,6 +63,7 @@ public final class FunctionJvm {
             env.put("AWS_ACCESS_KEY_ID", "AKIDSANDBOX");
             env.put("AWS_SECRET_ACCESS_KEY", "sandbox-secret-key");
             env.put("AWS_ENDPOINT_URL", sandbox.toString());
+            env.put("SLACK_WEBHOOK_HOSTS", sandbox.getHost()); // the sandbox's webhook is on loopback
         }
         return env;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,43 @@ class SnsMessageTest {
         assertFalse(body.contains("log line number 0\n"));
         assertTrue(body.contains("earlier lines not shown"));
         assertTrue(body.length() < SnsMessage.BODY_MAX_CHARS);
+    }
+
+    @Test
+    void aHugeMessageStaysUnderSnsLimitsInBytes() {
+        List<Message.Field> fields = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            fields.add(new Message.Field("F" + i, "\uD83D\uDE00\u20AC".repeat(300)));
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            lines.add("\u65E5\u672C".repeat(100));
+        }
+        String name = "\uD83D\uDE80".repeat(5_000);
+        SnsMessage sns = SnsMessage.render(new Message(name, Severity.CRITICAL, name, fields, List.of(),
+                new Message.Evidence(name, lines), name, "ecs"));
+        assertTrue(sns.subject().length() <= 100 && sns.subject().endsWith("..."), sns.subject());
+        assertTrue(sns.body().getBytes(StandardCharsets.UTF_8).length <= 256 * 1024, "bytes " + sns.body().getBytes(StandardCharsets.UTF_8).length);
+        assertTrue(sns.body().endsWith("\u2026"), "the cut is visible");
+    }
+
+    @Test
+    void utf8CutsFallOnCodePoints() {
+        String text = "a\u00e9\u20AC\uD83D\uDE00".repeat(50);
+        for (int max = 3; max < 120; max++) {
+            String cut = SnsMessage.truncateUtf8(text, max);
+            assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= max, "max " + max);
+            assertTrue(cut.endsWith("\u2026"));
+            assertFalse(cut.length() > 1 && Character.isHighSurrogate(cut.charAt(cut.length() - 2)), "split pair at " + max);
+            assertTrue(text.startsWith(cut.substring(0, cut.length() - 1)));
+        }
+        assertEquals(text, SnsMessage.truncateUtf8(text, text.getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void credentialsAreMaskedInTheSnsBodyAndSubject() {
+        SnsMessage sns = SnsMessage.render(Messages.crash("password=hunter2", List.of("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG")));
+        assertFalse(sns.body().contains("hunter2") || sns.body().contains("wJalrXUtnFEMI"), sns.body());
+        assertTrue(sns.body().contains("password=****") && sns.body().contains("AWS_SECRET_ACCESS_KEY=****"), sns.body());
     }
 }
