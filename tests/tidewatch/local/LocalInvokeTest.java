@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,8 @@ class LocalInvokeTest {
         assertFalse(json.contains("/slack/services/T0SANDBOX"), "the webhook URL is a secret and never reported");
         String printed = Json.writePretty(report.toJson());
         assertTrue(printed.contains("\"error\" : null"), "the printed report always has its error member: " + printed);
+        assertTrue(printed.contains("\"timedOut\" : false"), "and its timedOut member: " + printed);
+        assertEquals(0, LocalInvoke.exitStatus(report));
     }
 
     @Test
@@ -120,6 +123,36 @@ class LocalInvokeTest {
         assertTrue(report.error().startsWith("tidewatch.json.InvalidInputException: malformed JSON"), report.error());
         assertTrue(report.calls().isEmpty());
         Files.delete(bad);
+    }
+
+    @Test
+    void anInvocationIsStoppedAtTheTemplatesTimeoutAsLambdaStopsIt() throws IOException {
+        // The VPN alarm function with a 2 s Timeout, while every service it calls holds its answer for 10 s.
+        Path template = Files.createTempFile("tidewatch-template", ".yaml");
+        String text = Files.readString(Path.of("template.yaml"));
+        int function = text.indexOf("\n  VpnAlarmFunction:\n");
+        int timeout = text.indexOf("      Timeout: 30\n", function);
+        assertTrue(function > 0 && timeout > function, "template.yaml gives VpnAlarmFunction a Timeout of 30 s");
+        Files.writeString(template, text.substring(0, timeout) + "      Timeout: 2\n" + text.substring(timeout + "      Timeout: 30\n".length()));
+        Map<String, Object> world = new LinkedHashMap<>(Json.parseObject(Files.readString(Path.of("events/worlds/vpn-both-tunnels-down.json")), "world").asMap());
+        world.put("faults", Map.of("ec2", "timeout", "lambda", "timeout", "sns", "timeout", "slack", "timeout"));
+        Path worldFile = Files.createTempFile("tidewatch-world", ".json");
+        Files.writeString(worldFile, Json.write(world));
+
+        long start = System.nanoTime();
+        LocalInvoke.Report report = run("invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--world", worldFile.toString(),
+                "--template", template.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.delete(template);
+        Files.delete(worldFile);
+
+        assertTrue(report.timedOut(), functionLog.toString(StandardCharsets.UTF_8));
+        assertEquals("Task timed out after 2.00 seconds", report.error());
+        assertNull(report.output(), "the handler did not finish");
+        assertEquals(1, LocalInvoke.exitStatus(report));
+        assertTrue(seconds >= 2 && seconds < 2 + 8, "stopped at the timeout (plus JVM start and init), not when the calls ended: " + seconds + " s");
+        assertTrue(report.calls().stream().noneMatch(c -> "slack".equals(c.get("service"))), "nothing was told inside 2 s");
+        assertTrue(functionLog.toString(StandardCharsets.UTF_8).contains("Task timed out after 2.00 seconds"), "the log says so, as Lambda's does");
     }
 
     @Test
