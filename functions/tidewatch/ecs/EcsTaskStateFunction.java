@@ -67,6 +67,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log.startInvocation(context);
         JsonObject root;
         List<JsonObject> records;
         TaskStopEvent bare = null;

@@ -32,8 +32,8 @@ final class KeepalivePriming {
         KeepaliveRequest.parse("{\"burst\": 3}");
         ProbeResult result = new ProbeResult(KeepaliveTarget.parse("127.0.0.1:9"), true, "refused", 1, null);
         EmbeddedMetrics.record(namespace, Map.of("Target", result.target().written()), List.of(
-                new EmbeddedMetrics.Metric("Reachable", 1, "Count"), new EmbeddedMetrics.Metric("LatencyMs", 1, "Milliseconds")), 0);
-        EmbeddedMetrics.record(namespace, Map.of(), List.of(new EmbeddedMetrics.Metric("ReachableTargets", 1, "Count")), 0);
+                new EmbeddedMetrics.Metric("Reachable", 1, EmbeddedMetrics.Unit.COUNT), new EmbeddedMetrics.Metric("LatencyMs", 1, EmbeddedMetrics.Unit.MILLISECONDS)), 0);
+        EmbeddedMetrics.record(namespace, Map.of(), List.of(new EmbeddedMetrics.Metric("ReachableTargets", 1, EmbeddedMetrics.Unit.COUNT)), 0);
         Json.write(Map.of("rounds", 1, "targets", List.of(result.describe())));
     }
 

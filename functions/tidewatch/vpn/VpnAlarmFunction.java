@@ -81,6 +81,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log.startInvocation(context);
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         List<Object> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();

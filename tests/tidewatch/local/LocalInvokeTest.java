@@ -57,6 +57,18 @@ class LocalInvokeTest {
         assertTrue(printed.contains("\"error\" : null"), "the printed report always has its error member: " + printed);
         assertTrue(printed.contains("\"timedOut\" : false"), "and its timedOut member: " + printed);
         assertEquals(0, LocalInvoke.exitStatus(report));
+        assertEveryInvocationLineCarriesOneRequestIdAndColdStart();
+    }
+
+    /** From the invocation's first line on, each log line names the same request and says it was the JVM's first. */
+    private void assertEveryInvocationLineCarriesOneRequestIdAndColdStart() {
+        List<Map<String, Object>> lines = functionLog.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("{") && line.contains("\"level\""))
+                .map(line -> Json.parseObject(line, "log line").asMap())
+                .dropWhile(line -> !line.containsKey("function_request_id")).toList();
+        assertFalse(lines.isEmpty(), "the invocation logged lines with its request id");
+        assertTrue(lines.stream().allMatch(line -> lines.get(0).get("function_request_id").equals(line.get("function_request_id"))
+                && Boolean.TRUE.equals(line.get("cold_start"))), lines.toString());
     }
 
     @Test
