@@ -49,13 +49,13 @@ public final class LambdaBootstrap {
         Map<String, Object> result = new LinkedHashMap<>();
         try {
             byte[] event = Files.readAllBytes(Path.of(System.getenv(EVENT_FILE)));
-            Instant initStart = Instant.now();
-            watchdog.expireAt(initStart.plus(INIT_LIMIT).plus(timeout));
+            Instant initStart = watchdog.initStarted(Instant.now());
             Object handler = init(System.getenv(HANDLER));
-            Instant invocationStart = invocationStart(initStart, Instant.now());
-            watchdog.expireAt(invocationStart.plus(timeout));
+            Instant initDone = Instant.now();
+            Instant invocationStart = invocationStart(initStart, initDone);
             LocalContext context = new LocalContext(System.getenv("AWS_LAMBDA_FUNCTION_NAME"),
                     Integer.parseInt(System.getenv().getOrDefault(MEMORY, "512")), timeout, invocationStart, InstantSource.system());
+            watchdog.invocationStarted(initDone, invocationStart, context.getAwsRequestId());
             result.put("output", invoke(handler, event, context));
             result.put("error", null);
         } catch (InvocationTargetException e) {
@@ -87,7 +87,10 @@ public final class LambdaBootstrap {
         return String.format(Locale.ROOT, "Task timed out after %.2f seconds", timeout.toMillis() / 1000.0);
     }
 
-    /** Stops the JVM at the deadline, as Lambda stops an invocation, with a timed-out result; one result either way. */
+    /**
+     * Stops the JVM at the deadline, as Lambda stops an invocation, with a timed-out result; one result either way,
+     * followed by a line like Lambda's REPORT line, which shows init and invocation times apart.
+     */
     private static final class Watchdog {
         private final Path resultFile;
         private final Duration timeout;
@@ -98,13 +101,30 @@ public final class LambdaBootstrap {
         });
         private ScheduledFuture<?> expiry;
         private boolean written;
+        private Instant initStart;
+        private Instant initDone;
+        private Instant invocationStart;
+        private String requestId;
 
         Watchdog(Path resultFile, Duration timeout) {
             this.resultFile = resultFile;
             this.timeout = timeout;
         }
 
-        synchronized void expireAt(Instant deadline) {
+        synchronized Instant initStarted(Instant start) {
+            initStart = start;
+            expireAt(start.plus(INIT_LIMIT).plus(timeout));
+            return start;
+        }
+
+        synchronized void invocationStarted(Instant initEnd, Instant clockStart, String awsRequestId) {
+            initDone = initEnd;
+            invocationStart = clockStart;
+            requestId = awsRequestId;
+            expireAt(clockStart.plus(timeout));
+        }
+
+        private void expireAt(Instant deadline) {
             if (expiry != null) {
                 expiry.cancel(false);
             }
@@ -117,7 +137,6 @@ public final class LambdaBootstrap {
             result.put("error", timedOutError(timeout));
             result.put("timedOut", true);
             if (write(result)) {
-                System.out.println(timedOutError(timeout));
                 System.out.flush();
                 Runtime.getRuntime().halt(0);
             }
@@ -134,7 +153,25 @@ public final class LambdaBootstrap {
             } catch (java.io.IOException e) {
                 System.out.println("tidewatch: cannot write the result: " + e.getMessage());
             }
+            boolean timedOut = Boolean.TRUE.equals(result.get("timedOut"));
+            if (timedOut) {
+                System.out.println((requestId == null ? "" : requestId + " ") + timedOutError(timeout));
+            }
+            System.out.println(reportLine(Instant.now(), timedOut));
             return true;
+        }
+
+        private String reportLine(Instant now, boolean timedOut) {
+            String status = timedOut ? "\tStatus: timeout" : "";
+            if (invocationStart == null) {
+                return "INIT_REPORT Init Duration: " + millis(initStart, now) + " ms\tPhase: init" + status;
+            }
+            return "REPORT RequestId: " + requestId + "\tDuration: " + millis(invocationStart, now) + " ms\tInit Duration: "
+                    + millis(initStart, initDone) + " ms" + status;
+        }
+
+        private static String millis(Instant from, Instant to) {
+            return from == null ? "?" : String.format(Locale.ROOT, "%.2f", Duration.between(from, to).toNanos() / 1e6);
         }
     }
 

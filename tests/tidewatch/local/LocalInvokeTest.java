@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tidewatch.json.Json;
 
@@ -58,6 +60,8 @@ class LocalInvokeTest {
         assertTrue(printed.contains("\"timedOut\" : false"), "and its timedOut member: " + printed);
         assertEquals(0, LocalInvoke.exitStatus(report));
         assertEveryInvocationLineCarriesOneRequestIdAndColdStart();
+        assertTrue(Pattern.compile("\nREPORT RequestId: \\S+\tDuration: [0-9.]+ ms\tInit Duration: [0-9.]+ ms\n")
+                .matcher(functionLog.toString(StandardCharsets.UTF_8)).find(), "a REPORT line as Lambda's, without a timeout status");
     }
 
     /** From the invocation's first line on, each log line names the same request and says it was the JVM's first. */
@@ -164,7 +168,12 @@ class LocalInvokeTest {
         assertEquals(1, LocalInvoke.exitStatus(report));
         assertTrue(seconds >= 2 && seconds < 2 + 8, "stopped at the timeout (plus JVM start and init), not when the calls ended: " + seconds + " s");
         assertTrue(report.calls().stream().noneMatch(c -> "slack".equals(c.get("service"))), "nothing was told inside 2 s");
-        assertTrue(functionLog.toString(StandardCharsets.UTF_8).contains("Task timed out after 2.00 seconds"), "the log says so, as Lambda's does");
+        String log = functionLog.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains(" Task timed out after 2.00 seconds\n"), "the log says so, as Lambda's does: " + log);
+        Matcher reportLine = Pattern.compile("REPORT RequestId: \\S+\tDuration: ([0-9.]+) ms\tInit Duration: [0-9.]+ ms\tStatus: timeout").matcher(log);
+        assertTrue(reportLine.find(), log);
+        double invocationMillis = Double.parseDouble(reportLine.group(1));
+        assertTrue(invocationMillis >= 2000 && invocationMillis < 4000, "the invocation's own time, init apart: " + invocationMillis + " ms");
     }
 
     @Test
