@@ -63,6 +63,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log.startInvocation(context);
         notifier.beginInvocation(InvocationDeadline.of(context));
         BatchResults results = new BatchResults();
         JsonObject root;

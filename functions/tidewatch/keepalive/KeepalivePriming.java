@@ -10,6 +10,8 @@ import java.util.Map;
 import tidewatch.aws.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.log.EmbeddedMetrics;
+import tidewatch.log.EmbeddedMetrics.Metric;
+import tidewatch.log.EmbeddedMetrics.Unit;
 
 /**
  * SnapStart priming of {@link VpnKeepaliveFunction} (see {@link SnapStartPriming}): parses a schedule and a burst,
@@ -32,8 +34,8 @@ final class KeepalivePriming {
         KeepaliveRequest.parse("{\"burst\": 3}");
         ProbeResult result = new ProbeResult(KeepaliveTarget.parse("127.0.0.1:9"), true, "refused", 1, null);
         EmbeddedMetrics.record(namespace, Map.of("Target", result.target().written()), List.of(
-                new EmbeddedMetrics.Metric("Reachable", 1, "Count"), new EmbeddedMetrics.Metric("LatencyMs", 1, "Milliseconds")), 0);
-        EmbeddedMetrics.record(namespace, Map.of(), List.of(new EmbeddedMetrics.Metric("ReachableTargets", 1, "Count")), 0);
+                new Metric("Reachable", 1, Unit.COUNT), new Metric("LatencyMs", 1, Unit.MILLISECONDS)), 0);
+        EmbeddedMetrics.record(namespace, Map.of(), List.of(new Metric("ReachableTargets", 1, Unit.COUNT)), 0);
         Json.write(Map.of("rounds", 1, "targets", List.of(result.describe())));
     }
 

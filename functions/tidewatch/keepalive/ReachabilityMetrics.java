@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import tidewatch.log.EmbeddedMetrics;
 import tidewatch.log.EmbeddedMetrics.Metric;
+import tidewatch.log.EmbeddedMetrics.Unit;
 
 /**
  * Writes one round's results as Embedded Metric Format lines: per target {@code Reachable} and {@code LatencyMs}
@@ -23,12 +24,12 @@ final class ReachabilityMetrics {
             reachable += result.reachable() ? 1 : 0;
             // No latency for an unreachable target: it would be the timeout, and would drag the latency graph.
             List<Metric> metrics = result.reachable()
-                    ? List.of(new Metric("Reachable", 1, "Count"), new Metric("LatencyMs", result.latencyMs(), "Milliseconds"))
-                    : List.of(new Metric("Reachable", 0, "Count"));
+                    ? List.of(new Metric("Reachable", 1, Unit.COUNT), new Metric("LatencyMs", result.latencyMs(), Unit.MILLISECONDS))
+                    : List.of(new Metric("Reachable", 0, Unit.COUNT));
             EmbeddedMetrics.emit(namespace, Map.of("Target", result.target().written()), metrics, timestampMillis);
         }
         EmbeddedMetrics.emit(namespace, Map.of(), List.of(
-                new Metric("ReachableTargets", reachable, "Count"),
-                new Metric("UnreachableTargets", results.size() - reachable, "Count")), timestampMillis);
+                new Metric("ReachableTargets", reachable, Unit.COUNT),
+                new Metric("UnreachableTargets", results.size() - reachable, Unit.COUNT)), timestampMillis);
     }
 }

@@ -74,6 +74,7 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler, Resourc
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log.startInvocation(context);
         KeepaliveRequest request = read(input);
         List<ProbeResult> last = List.of();
         int rounds = 0;

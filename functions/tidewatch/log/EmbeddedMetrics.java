@@ -13,7 +13,22 @@ import tidewatch.json.Json;
 public final class EmbeddedMetrics {
     public static final String NAMESPACE = "Tidewatch";
 
-    public record Metric(String name, double value, String unit) {}
+    /** CloudWatch's metric units, by the names EMF takes; add one here when a metric needs it. */
+    public enum Unit {
+        COUNT("Count"), MILLISECONDS("Milliseconds");
+
+        private final String cloudWatchName;
+
+        Unit(String cloudWatchName) {
+            this.cloudWatchName = cloudWatchName;
+        }
+
+        public String cloudWatchName() {
+            return cloudWatchName;
+        }
+    }
+
+    public record Metric(String name, double value, Unit unit) {}
 
     private EmbeddedMetrics() {}
 
@@ -27,7 +42,7 @@ public final class EmbeddedMetrics {
         List<Object> definitions = new ArrayList<>();
         Map<String, Object> line = new LinkedHashMap<>();
         for (Metric metric : metrics) {
-            definitions.add(Map.of("Name", metric.name(), "Unit", metric.unit()));
+            definitions.add(Map.of("Name", metric.name(), "Unit", metric.unit().cloudWatchName()));
         }
         line.put("_aws", Map.of(
                 "Timestamp", timestampMillis,

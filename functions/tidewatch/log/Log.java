@@ -1,10 +1,13 @@
 package tidewatch.log;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tidewatch.json.Json;
 
 /**
@@ -19,6 +22,9 @@ public final class Log {
 
     private static volatile PrintStream out = System.out;
     private static volatile Level threshold = levelFrom(System.getenv("LOG_LEVEL"));
+    /** What every line of the current invocation carries; a static, not a thread local: Lambda runs one at a time. */
+    private static volatile Map<String, Object> invocation = Map.of();
+    private static final AtomicBoolean invokedBefore = new AtomicBoolean();
 
     private Log() {}
 
@@ -36,6 +42,25 @@ public final class Log {
 
     public static void error(String message, Object... keyValues) {
         write(Level.ERROR, message, keyValues);
+    }
+
+    /**
+     * Called first in each handleRequest: the lines that follow carry the request id and whether this is the JVM's
+     * first invocation, under Powertools' field names ({@code function_request_id}, {@code cold_start}).
+     */
+    public static void startInvocation(Context context) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (context != null && context.getAwsRequestId() != null) {
+            fields.put("function_request_id", context.getAwsRequestId());
+        }
+        fields.put("cold_start", !invokedBefore.getAndSet(true));
+        invocation = Collections.unmodifiableMap(fields);
+    }
+
+    /** As in a new execution environment: no invocation yet, the next one is a cold start. For tests. */
+    static void newExecutionEnvironment() {
+        invocation = Map.of();
+        invokedBefore.set(false);
     }
 
     /** Writes a line that is already a complete JSON document (Embedded Metric Format records). */
@@ -72,6 +97,7 @@ public final class Log {
         line.put("timestamp", Instant.now().toString());
         line.put("level", level.name());
         line.put("message", message);
+        line.putAll(invocation);
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             line.put(String.valueOf(keyValues[i]), describe(keyValues[i + 1]));
         }

@@ -64,6 +64,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Log.startInvocation(context);
         notifier.beginInvocation(tidewatch.lambda.InvocationDeadline.of(context));
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         List<Object> results = new ArrayList<>();

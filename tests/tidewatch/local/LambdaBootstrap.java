@@ -12,15 +12,24 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import tidewatch.json.Json;
 
 /**
  * The child JVM of a local invocation, standing in for the Lambda Java runtime: it reads the environment the runner
  * set from the template, creates the handler with its no-arg constructor (init), then invokes it once. A stream
  * handler gets the event's bytes; a POJO handler gets the event deserialized by aws-lambda-java-serialization, as
- * the runtime does. The outcome goes to the result file; standard output carries the function's log.
+ * the runtime does. At the function's timeout, counted from the invocation's start, the JVM is stopped with Lambda's
+ * "Task timed out" error. The outcome goes to the result file; standard output carries the function's log.
  */
 public final class LambdaBootstrap {
     static final String HANDLER = "TIDEWATCH_HANDLER";
@@ -28,17 +37,26 @@ public final class LambdaBootstrap {
     static final String RESULT_FILE = "TIDEWATCH_RESULT_FILE";
     static final String MEMORY = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
     static final String TIMEOUT = "TIDEWATCH_TIMEOUT_SECONDS";
+    /** Lambda's limit for the init phase of an on-demand function. */
+    static final Duration INIT_LIMIT = Duration.ofSeconds(10);
 
     private LambdaBootstrap() {}
 
     public static void main(String[] args) throws Exception {
+        Path resultFile = Path.of(System.getenv(RESULT_FILE));
+        Duration timeout = Duration.ofSeconds(Integer.parseInt(System.getenv().getOrDefault(TIMEOUT, "30")));
+        Watchdog watchdog = new Watchdog(resultFile, timeout);
         Map<String, Object> result = new LinkedHashMap<>();
         try {
             byte[] event = Files.readAllBytes(Path.of(System.getenv(EVENT_FILE)));
+            Instant initStart = watchdog.initStarted(Instant.now());
+            Object handler = init(System.getenv(HANDLER));
+            Instant initDone = Instant.now();
+            Instant invocationStart = invocationStart(initStart, initDone);
             LocalContext context = new LocalContext(System.getenv("AWS_LAMBDA_FUNCTION_NAME"),
-                    Integer.parseInt(System.getenv().getOrDefault(MEMORY, "512")),
-                    Integer.parseInt(System.getenv().getOrDefault(TIMEOUT, "30")));
-            result.put("output", invoke(System.getenv(HANDLER), event, context));
+                    Integer.parseInt(System.getenv().getOrDefault(MEMORY, "512")), timeout, invocationStart, InstantSource.system());
+            watchdog.invocationStarted(initDone, invocationStart, context.getAwsRequestId());
+            result.put("output", invoke(handler, event, context));
             result.put("error", null);
         } catch (InvocationTargetException e) {
             result.put("output", null);
@@ -47,22 +65,130 @@ public final class LambdaBootstrap {
             result.put("output", null);
             result.put("error", describe(e));
         }
-        Files.writeString(Path.of(System.getenv(RESULT_FILE)), Json.write(result), StandardCharsets.UTF_8);
-        System.out.flush();
-        System.exit(0);
+        result.put("timedOut", false);
+        if (watchdog.write(result)) {
+            System.out.flush();
+            System.exit(0);
+        }
+        Thread.currentThread().join(); // the watchdog wrote the result first and is stopping the JVM
     }
 
-    /** Init then one invocation; returns the handler's output as JSON, or as text when it is not JSON. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static Object invoke(String handler, byte[] event, LocalContext context) throws Exception {
+    /**
+     * When the invocation's clock starts: when the handler is invoked, or, when init overran Lambda's 10 s init limit,
+     * at that limit (Lambda then runs init again inside the invocation, on the function's timeout).
+     */
+    static Instant invocationStart(Instant initStart, Instant initDone) {
+        Instant initLimit = initStart.plus(INIT_LIMIT);
+        return initDone.isAfter(initLimit) ? initLimit : initDone;
+    }
+
+    /** Lambda's error for an invocation stopped at its timeout. */
+    static String timedOutError(Duration timeout) {
+        return String.format(Locale.ROOT, "Task timed out after %.2f seconds", timeout.toMillis() / 1000.0);
+    }
+
+    /**
+     * Stops the JVM at the deadline, as Lambda stops an invocation, with a timed-out result; one result either way,
+     * followed by a line like Lambda's REPORT line, which shows init and invocation times apart.
+     */
+    private static final class Watchdog {
+        private final Path resultFile;
+        private final Duration timeout;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lambda-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private ScheduledFuture<?> expiry;
+        private boolean written;
+        private Instant initStart;
+        private Instant initDone;
+        private Instant invocationStart;
+        private String requestId;
+
+        Watchdog(Path resultFile, Duration timeout) {
+            this.resultFile = resultFile;
+            this.timeout = timeout;
+        }
+
+        synchronized Instant initStarted(Instant start) {
+            initStart = start;
+            expireAt(start.plus(INIT_LIMIT).plus(timeout));
+            return start;
+        }
+
+        synchronized void invocationStarted(Instant initEnd, Instant clockStart, String awsRequestId) {
+            initDone = initEnd;
+            invocationStart = clockStart;
+            requestId = awsRequestId;
+            expireAt(clockStart.plus(timeout));
+        }
+
+        private void expireAt(Instant deadline) {
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            expiry = timer.schedule(this::expire, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+        }
+
+        private void expire() {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("output", null);
+            result.put("error", timedOutError(timeout));
+            result.put("timedOut", true);
+            if (write(result)) {
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        }
+
+        /** Writes the result unless one was written already; true when this one was. */
+        synchronized boolean write(Map<String, Object> result) {
+            if (written) {
+                return false;
+            }
+            written = true;
+            try {
+                Files.writeString(resultFile, Json.write(result), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                System.out.println("tidewatch: cannot write the result: " + e.getMessage());
+            }
+            boolean timedOut = Boolean.TRUE.equals(result.get("timedOut"));
+            if (timedOut) {
+                System.out.println((requestId == null ? "" : requestId + " ") + timedOutError(timeout));
+            }
+            System.out.println(reportLine(Instant.now(), timedOut));
+            return true;
+        }
+
+        private String reportLine(Instant now, boolean timedOut) {
+            String status = timedOut ? "\tStatus: timeout" : "";
+            if (invocationStart == null) {
+                return "INIT_REPORT Init Duration: " + millis(initStart, now) + " ms\tPhase: init" + status;
+            }
+            return "REPORT RequestId: " + requestId + "\tDuration: " + millis(invocationStart, now) + " ms\tInit Duration: "
+                    + millis(initStart, initDone) + " ms" + status;
+        }
+
+        private static String millis(Instant from, Instant to) {
+            return from == null ? "?" : String.format(Locale.ROOT, "%.2f", Duration.between(from, to).toNanos() / 1e6);
+        }
+    }
+
+    /** Init: the handler's class created with its no-arg constructor, as the runtime creates it. */
+    static Object init(String handler) throws Exception {
         String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
-        Class<?> type = Class.forName(className);
-        Object instance;
         try {
-            instance = type.getDeclaredConstructor().newInstance();
+            return Class.forName(className).getDeclaredConstructor().newInstance();
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("init failed: " + describe(e.getCause()), e.getCause());
         }
+    }
+
+    /** One invocation; returns the handler's output as JSON, or as text when it is not JSON. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object invoke(Object instance, byte[] event, LocalContext context) throws Exception {
+        Class<?> type = instance.getClass();
         byte[] output;
         if (instance instanceof RequestStreamHandler streamHandler) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -90,7 +216,7 @@ public final class LambdaBootstrap {
             serializer.toJson(returned, out);
             output = out.toByteArray();
         } else {
-            throw new IllegalArgumentException(className + " implements neither RequestStreamHandler nor RequestHandler");
+            throw new IllegalArgumentException(type.getName() + " implements neither RequestStreamHandler nor RequestHandler");
         }
         String text = new String(output, StandardCharsets.UTF_8);
         if (text.isBlank()) {

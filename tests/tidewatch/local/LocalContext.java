@@ -5,19 +5,32 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.UUID;
 
-/** The Lambda Context of a local invocation: the function's name, memory and a deadline from its timeout. */
+/**
+ * The Lambda Context of a local invocation: the function's name, memory, and the remaining time, which counts down
+ * from the function's timeout measured from the invocation's start (not from init).
+ */
 public final class LocalContext implements Context {
     private final String functionName;
     private final int memoryMiB;
-    private final long deadlineMillis;
+    private final Instant deadline;
+    private final InstantSource clock;
     private final String requestId = UUID.randomUUID().toString();
 
+    /** A context for an invocation that starts now. */
     public LocalContext(String functionName, int memoryMiB, int timeoutSeconds) {
+        this(functionName, memoryMiB, Duration.ofSeconds(timeoutSeconds), Instant.now(), InstantSource.system());
+    }
+
+    public LocalContext(String functionName, int memoryMiB, Duration timeout, Instant invocationStart, InstantSource clock) {
         this.functionName = functionName;
         this.memoryMiB = memoryMiB;
-        this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;
+        this.deadline = invocationStart.plus(timeout);
+        this.clock = clock;
     }
 
     @Override
@@ -62,7 +75,7 @@ public final class LocalContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
+        return (int) Math.max(0, deadline.toEpochMilli() - clock.millis());
     }
 
     @Override

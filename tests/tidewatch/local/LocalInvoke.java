@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import tidewatch.json.Json;
  * {@code bin/tidewatch invoke FUNCTION EVENT_FILE [--world WORLD_FILE] [--env K=V ...] [--aws]}: runs one function
  * as Lambda would, in a fresh JVM whose environment comes from template.yaml, against the embedded sandbox (or real
  * AWS with --aws), and prints one JSON report of the calls it made, the metrics it emitted and its outcome.
- * Exit status: 0 when the handler returned, 1 when it threw, 2 for bad usage.
+ * The template's {@code Timeout} is enforced as Lambda enforces it, from the invocation's start.
+ * Exit status: 0 when the handler returned, 1 when it threw or timed out, 2 for bad usage.
  */
 public final class LocalInvoke {
     static final String USAGE = "usage: bin/tidewatch invoke FUNCTION EVENT_FILE [--world WORLD_FILE] [--env K=V ...] [--parameter P=V ...] [--aws]\n"
@@ -29,7 +32,8 @@ public final class LocalInvoke {
                      Path template) {}
 
     /** What one invocation produced. */
-    record Report(String function, List<Map<String, Object>> calls, List<Map<String, Object>> metrics, Object output, String error) {
+    record Report(String function, List<Map<String, Object>> calls, List<Map<String, Object>> metrics, Object output, String error,
+                  boolean timedOut) {
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("function", function);
@@ -37,6 +41,7 @@ public final class LocalInvoke {
             json.put("metrics", metrics);
             json.put("output", output);
             json.put("error", error);
+            json.put("timedOut", timedOut);
             return json;
         }
     }
@@ -55,7 +60,12 @@ public final class LocalInvoke {
         }
         Report report = run(arguments, System.err);
         System.out.println(Json.writePretty(report.toJson()));
-        System.exit(report.error() == null ? 0 : 1);
+        System.exit(exitStatus(report));
+    }
+
+    /** 0 when the handler returned; 1 when it threw or timed out (a timed-out report always carries Lambda's error). */
+    static int exitStatus(Report report) {
+        return report.error() == null ? 0 : 1;
     }
 
     static Arguments parse(String[] args) {
@@ -128,23 +138,31 @@ public final class LocalInvoke {
                 env.put(CallRecorder.CALLS_FILE, recorded.toString());
             }
 
-            List<Map<String, Object>> metrics = new ArrayList<>();
-            int timeout = FunctionJvm.timeout(template, arguments.function());
+            List<Map<String, Object>> metrics = Collections.synchronizedList(new ArrayList<>());
+            Duration timeout = Duration.ofSeconds(FunctionJvm.timeout(template, arguments.function()));
             List<String> command = FunctionJvm.command(FunctionJvm.memorySize(template, arguments.function()),
                     System.getProperty("java.class.path"), LambdaBootstrap.class.getName());
-            boolean finished = runChild(FunctionJvm.processBuilder(command, env, arguments.aws()), timeout + 30, line -> {
+            // The child stops itself at the timeout; this limit only catches a JVM that cannot.
+            Duration backstop = LambdaBootstrap.INIT_LIMIT.plus(timeout).plusSeconds(30);
+            boolean exited = runChild(FunctionJvm.processBuilder(command, env, arguments.aws()), backstop, line -> {
                 log.println(line);
                 metrics.addAll(EmbeddedMetricLines.metrics(line));
             });
-            Map<String, Object> outcome = finished && Files.size(result) > 0
-                    ? Json.parseObject(Files.readString(result), "result").asMap()
-                    : Map.of("error", finished ? "the function's JVM exited without a result" : "timed out after " + timeout + " s");
+            Map<String, Object> outcome;
+            if (!exited) {
+                outcome = Map.of("error", LambdaBootstrap.timedOutError(timeout) + " (the function's JVM was killed)", "timedOut", true);
+            } else if (Files.size(result) == 0) {
+                outcome = Map.of("error", "the function's JVM exited without a result", "timedOut", false);
+            } else {
+                outcome = Json.parseObject(Files.readString(result), "result").asMap();
+            }
             Files.deleteIfExists(result);
             List<Map<String, Object>> calls = sandbox != null ? sandbox.calls().stream().map(Sandbox.Call::toJson).toList()
                     : recordedCalls(recorded);
-            return new Report(arguments.function(), calls, metrics, outcome.get("output"), (String) outcome.get("error"));
+            return new Report(arguments.function(), calls, metrics, outcome.get("output"), (String) outcome.get("error"),
+                    Boolean.TRUE.equals(outcome.get("timedOut")));
         } catch (IOException e) {
-            return new Report(arguments.function(), List.of(), List.of(), null, "runner failed: " + e.getMessage());
+            return new Report(arguments.function(), List.of(), List.of(), null, "runner failed: " + e.getMessage(), false);
         } finally {
             if (sandbox != null) {
                 sandbox.close();
@@ -163,8 +181,8 @@ public final class LocalInvoke {
         return calls;
     }
 
-    /** Runs the function's JVM, passing each line of its output (its log) on; false when it timed out. */
-    private static boolean runChild(ProcessBuilder builder, int timeoutSeconds, java.util.function.Consumer<String> logLine)
+    /** Runs the function's JVM, passing each line of its output (its log) on; false when it had to be killed. */
+    private static boolean runChild(ProcessBuilder builder, Duration limit, java.util.function.Consumer<String> logLine)
             throws IOException {
         builder.redirectErrorStream(true);
         Process process = builder.start();
@@ -177,7 +195,7 @@ public final class LocalInvoke {
         }, "function-log");
         reader.start();
         try {
-            boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            boolean finished = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.destroyForcibly();
             }

@@ -14,8 +14,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tidewatch.json.Json;
 
@@ -54,6 +57,22 @@ class LocalInvokeTest {
         assertFalse(json.contains("/slack/services/T0SANDBOX"), "the webhook URL is a secret and never reported");
         String printed = Json.writePretty(report.toJson());
         assertTrue(printed.contains("\"error\" : null"), "the printed report always has its error member: " + printed);
+        assertTrue(printed.contains("\"timedOut\" : false"), "and its timedOut member: " + printed);
+        assertEquals(0, LocalInvoke.exitStatus(report));
+        assertEveryInvocationLineCarriesOneRequestIdAndColdStart();
+        assertTrue(Pattern.compile("\nREPORT RequestId: \\S+\tDuration: [0-9.]+ ms\tInit Duration: [0-9.]+ ms\n")
+                .matcher(functionLog.toString(StandardCharsets.UTF_8)).find(), "a REPORT line as Lambda's, without a timeout status");
+    }
+
+    /** From the invocation's first line on, each log line names the same request and says it was the JVM's first. */
+    private void assertEveryInvocationLineCarriesOneRequestIdAndColdStart() {
+        List<Map<String, Object>> lines = functionLog.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("{") && line.contains("\"level\""))
+                .map(line -> Json.parseObject(line, "log line").asMap())
+                .dropWhile(line -> !line.containsKey("function_request_id")).toList();
+        assertFalse(lines.isEmpty(), "the invocation logged lines with its request id");
+        assertTrue(lines.stream().allMatch(line -> lines.get(0).get("function_request_id").equals(line.get("function_request_id"))
+                && Boolean.TRUE.equals(line.get("cold_start"))), lines.toString());
     }
 
     @Test
@@ -120,6 +139,41 @@ class LocalInvokeTest {
         assertTrue(report.error().startsWith("tidewatch.json.InvalidInputException: malformed JSON"), report.error());
         assertTrue(report.calls().isEmpty());
         Files.delete(bad);
+    }
+
+    @Test
+    void anInvocationIsStoppedAtTheTemplatesTimeoutAsLambdaStopsIt() throws IOException {
+        // The VPN alarm function with a 2 s Timeout, while every service it calls holds its answer for 10 s.
+        Path template = Files.createTempFile("tidewatch-template", ".yaml");
+        String text = Files.readString(Path.of("template.yaml"));
+        int function = text.indexOf("\n  VpnAlarmFunction:\n");
+        int timeout = text.indexOf("      Timeout: 30\n", function);
+        assertTrue(function > 0 && timeout > function, "template.yaml gives VpnAlarmFunction a Timeout of 30 s");
+        Files.writeString(template, text.substring(0, timeout) + "      Timeout: 2\n" + text.substring(timeout + "      Timeout: 30\n".length()));
+        Map<String, Object> world = new LinkedHashMap<>(Json.parseObject(Files.readString(Path.of("events/worlds/vpn-both-tunnels-down.json")), "world").asMap());
+        world.put("faults", Map.of("ec2", "timeout", "lambda", "timeout", "sns", "timeout", "slack", "timeout"));
+        Path worldFile = Files.createTempFile("tidewatch-world", ".json");
+        Files.writeString(worldFile, Json.write(world));
+
+        long start = System.nanoTime();
+        LocalInvoke.Report report = run("invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--world", worldFile.toString(),
+                "--template", template.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.delete(template);
+        Files.delete(worldFile);
+
+        assertTrue(report.timedOut(), functionLog.toString(StandardCharsets.UTF_8));
+        assertEquals("Task timed out after 2.00 seconds", report.error());
+        assertNull(report.output(), "the handler did not finish");
+        assertEquals(1, LocalInvoke.exitStatus(report));
+        assertTrue(seconds >= 2 && seconds < 2 + 8, "stopped at the timeout (plus JVM start and init), not when the calls ended: " + seconds + " s");
+        assertTrue(report.calls().stream().noneMatch(c -> "slack".equals(c.get("service"))), "nothing was told inside 2 s");
+        String log = functionLog.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains(" Task timed out after 2.00 seconds\n"), "the log says so, as Lambda's does: " + log);
+        Matcher reportLine = Pattern.compile("REPORT RequestId: \\S+\tDuration: ([0-9.]+) ms\tInit Duration: [0-9.]+ ms\tStatus: timeout").matcher(log);
+        assertTrue(reportLine.find(), log);
+        double invocationMillis = Double.parseDouble(reportLine.group(1));
+        assertTrue(invocationMillis >= 2000 && invocationMillis < 4000, "the invocation's own time, init apart: " + invocationMillis + " ms");
     }
 
     @Test

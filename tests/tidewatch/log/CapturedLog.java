@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Captures what the code under test logs, at DEBUG, for one test: {@code @RegisterExtension final CapturedLog log =
- * new CapturedLog();}. Afterwards the log goes back to standard output, and the captured lines are printed there so
+ * new CapturedLog();}, each test as in a new execution environment (its first invocation is a cold start). Afterwards the log goes back to standard output, and the captured lines are printed there so
  * that Surefire keeps them in the test's report.
  */
 public final class CapturedLog implements BeforeEachCallback, AfterEachCallback {
@@ -19,6 +19,7 @@ public final class CapturedLog implements BeforeEachCallback, AfterEachCallback 
     @Override
     public void beforeEach(ExtensionContext context) {
         captured.reset();
+        Log.newExecutionEnvironment();
         Log.redirect(new PrintStream(captured, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
     }
 
