@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskField;
 import tidewatch.log.Log;
-import tidewatch.notify.Text;
+import tidewatch.text.Text;
 
 /**
  * The reads of AWS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions

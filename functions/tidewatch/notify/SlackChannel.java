@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
+import tidewatch.text.Text;
 
 /**
  * Posts messages to a Slack incoming webhook over the same HTTP client the SDK uses. Retries HTTP 429 (honouring

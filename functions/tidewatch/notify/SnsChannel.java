@@ -4,6 +4,7 @@ import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import tidewatch.text.Text;
 
 /**
  * Publishes each message once to the notification topic. Transient failures (throttling, 5xx, timeouts) are retried
