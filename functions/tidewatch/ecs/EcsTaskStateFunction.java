@@ -57,7 +57,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        EcsPriming.prime(aws);
+        EcsPriming.prime(aws, state, restarter, notifier);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package tidewatch.keepalive;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tidewatch.log.EmbeddedMetrics;
 import tidewatch.log.EmbeddedMetrics.Metric;
+import tidewatch.log.Log;
 
 /**
  * Writes one round's results as Embedded Metric Format lines: per target {@code Reachable} and {@code LatencyMs}
@@ -18,6 +20,12 @@ public final class ReachabilityMetrics {
     }
 
     public void emit(List<ProbeResult> results, long timestampMillis) {
+        records(results, timestampMillis).forEach(Log::raw);
+    }
+
+    /** The round's records, unwritten; SnapStart priming ({@link KeepalivePriming}) renders them without writing. */
+    List<String> records(List<ProbeResult> results, long timestampMillis) {
+        List<String> records = new ArrayList<>();
         int reachable = 0;
         for (ProbeResult result : results) {
             reachable += result.reachable() ? 1 : 0;
@@ -25,10 +33,11 @@ public final class ReachabilityMetrics {
             List<Metric> metrics = result.reachable()
                     ? List.of(new Metric("Reachable", 1, "Count"), new Metric("LatencyMs", result.latencyMs(), "Milliseconds"))
                     : List.of(new Metric("Reachable", 0, "Count"));
-            EmbeddedMetrics.emit(namespace, Map.of("Target", result.target().written()), metrics, timestampMillis);
+            records.add(EmbeddedMetrics.record(namespace, Map.of("Target", result.target().written()), metrics, timestampMillis));
         }
-        EmbeddedMetrics.emit(namespace, Map.of(), List.of(
+        records.add(EmbeddedMetrics.record(namespace, Map.of(), List.of(
                 new Metric("ReachableTargets", reachable, "Count"),
-                new Metric("UnreachableTargets", results.size() - reachable, "Count")), timestampMillis);
+                new Metric("UnreachableTargets", results.size() - reachable, "Count")), timestampMillis));
+        return records;
     }
 }

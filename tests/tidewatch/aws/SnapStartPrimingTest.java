@@ -7,11 +7,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsRequest;
 import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
 import software.amazon.awssdk.services.ecs.model.Container;
@@ -21,9 +20,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkInterface;
-import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.Task;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import tidewatch.local.Sandbox;
@@ -32,8 +29,8 @@ import tidewatch.local.World;
 import tidewatch.log.CapturedLog;
 
 /**
- * Priming runs every SDK call of every client up to transmission, and nothing reaches the sandbox; the answers of the
- * stopped calls have their model types loaded.
+ * Priming's requests run through every client up to transmission, and nothing reaches the sandbox; the answers of the
+ * stopped calls have their model types loaded. (Each function's own calls: EcsPrimingTest, VpnAlarmPrimingTest.)
  */
 class SnapStartPrimingTest {
     @RegisterExtension
@@ -43,21 +40,20 @@ class SnapStartPrimingTest {
     private final Sandbox sandbox = sandboxes.start(World.empty());
 
     @Test
-    void everyCallOfEveryClientIsStoppedBeforeItIsSent() {
+    void aRequestThroughEveryClientIsStoppedBeforeItIsSent() {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        aws.ecs();
-        aws.ec2();
-        aws.sns();
-        aws.logs();
-        aws.lambda();
-        aws.secretsManager();
-        aws.ssm();
+        SnapStartPriming.Result result = new SnapStartPriming("test")
+                .request(() -> aws.ecs().describeTaskDefinition(r -> r.taskDefinition("priming:1")))
+                .request(() -> aws.ec2().describeVpnConnections(r -> r.vpnConnectionIds("vpn-00000000000000000")))
+                .request(() -> aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:000000000000:t").message("priming")))
+                .request(() -> aws.logs().getLogEvents(r -> r.logGroupName("/ecs/priming").logStreamName("s")))
+                .request(() -> aws.lambda().invoke(r -> r.functionName("priming").payload(SdkBytes.fromUtf8String("{}"))))
+                .request(() -> aws.secretsManager().getSecretValue(r -> r.secretId("priming")))
+                .request(() -> aws.ssm().getParameter(r -> r.name("/priming")))
+                .run(aws);
 
-        SnapStartPriming.Result result = SnapStartPriming.prime("test", aws);
-
-        // ECS: DescribeTaskDefinition, ListTasks, DescribeTasks, RunTask; EC2: DescribeVpnConnections, CreateTags,
-        // ReplaceVpnTunnel; one each for Logs, SNS, Lambda, Secrets Manager and SSM. Each stopped once: no retries.
-        assertEquals(12, result.requestsStopped(), logs.text());
+        // Each stopped once: no retries.
+        assertEquals(7, result.requestsStopped(), logs.text());
         assertEquals(0, result.failures(), logs.text());
         assertEquals(0, sandbox.requests(), "nothing was sent");
         assertTrue(sandbox.calls().isEmpty());
@@ -66,62 +62,84 @@ class SnapStartPrimingTest {
     @Test
     void theAnswersOfStoppedRequestsHaveTheirShapesLoaded() {
         Set<Class<?>> describeTasks = new HashSet<>();
-        SnapStartPriming.loadResponseShape(DescribeTasksRequest.class, describeTasks);
+        ResponseShapes.loadResponseShape(DescribeTasksRequest.class, describeTasks);
         // The builders of the answer and of the structures nested in it, directly and in lists.
         assertTrue(describeTasks.containsAll(Set.of(DescribeTasksResponse.builder().getClass(), Task.builder().getClass(),
                 Container.builder().getClass(), NetworkInterface.builder().getClass(), Failure.builder().getClass())), describeTasks.toString());
 
         Set<Class<?>> vpnConnections = new HashSet<>();
-        SnapStartPriming.loadResponseShape(DescribeVpnConnectionsRequest.class, vpnConnections);
+        ResponseShapes.loadResponseShape(DescribeVpnConnectionsRequest.class, vpnConnections);
         assertTrue(vpnConnections.contains(VgwTelemetry.builder().getClass()), vpnConnections.toString());
         assertTrue(vpnConnections.stream().noneMatch(describeTasks::contains), "each answer its own shape");
 
         Set<Class<?>> publish = new HashSet<>();
-        SnapStartPriming.loadShape(PublishRequest.builder(), publish);
+        ResponseShapes.loadShape(PublishRequest.builder(), publish);
         assertTrue(publish.contains(MessageAttributeValue.builder().getClass()), "structures that are map values: " + publish);
     }
 
     @Test
-    void theHookLoadsTheAnswersOfWhatItStopped() {
+    void primingLoadsTheAnswersOfWhatItStopped() {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        aws.ecs();
         Set<Class<?>> ecsAnswers = new HashSet<>();
-        for (Class<?> request : List.of(DescribeTaskDefinitionRequest.class, ListTasksRequest.class, DescribeTasksRequest.class,
-                RunTaskRequest.class)) {
-            SnapStartPriming.loadResponseShape(request, ecsAnswers);
+        for (Class<?> request : List.of(DescribeTaskDefinitionRequest.class, ListTasksRequest.class, DescribeTasksRequest.class)) {
+            ResponseShapes.loadResponseShape(request, ecsAnswers);
         }
 
-        SnapStartPriming.Result result = SnapStartPriming.prime("test", aws);
+        SnapStartPriming.Result result = new SnapStartPriming("test")
+                .request(() -> aws.ecs().describeTaskDefinition(r -> r.taskDefinition("priming:1")))
+                .request(() -> aws.ecs().listTasks(r -> r.cluster("priming")))
+                .request(() -> aws.ecs().describeTasks(r -> r.cluster("priming").tasks("t")))
+                .run(aws);
 
         assertEquals(0, result.failures(), logs.text());
-        assertEquals(ecsAnswers.size(), result.responseTypesLoaded(), "the answers of the four ECS calls it stopped, no more");
+        assertEquals(ecsAnswers.size(), result.responseTypesLoaded(), "the answers of the three ECS calls it stopped, no more");
         assertTrue(logs.text().contains("\"responseTypesLoaded\":" + ecsAnswers.size()), logs.text());
     }
 
     @Test
-    void onlyMarkedRequestsAreStopped() {
+    void onlyRequestsOfThePrimingThreadAreStopped() throws Exception {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        SnapStartPriming.prime("test", aws, () -> SnapStartPriming.renderSampleMessage("test"));
+        AtomicInteger sentFromAnotherThread = new AtomicInteger();
+        new SnapStartPriming("test").request(() -> {
+            aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("priming"));
+        }).request(() -> {
+            Thread other = new Thread(() -> {
+                aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("other thread"));
+                sentFromAnotherThread.incrementAndGet();
+            });
+            other.start();
+            other.join();
+            aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("priming"));
+        }).run(aws);
         aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("real"));
-        assertEquals(1, sandbox.calls("sns", "Publish").size(), "the same client still sends real requests");
+
+        assertEquals(1, sentFromAnotherThread.get(), "a thread priming did not mark sends as usual");
+        assertEquals(2, sandbox.calls("sns", "Publish").size(), "the other thread's and the real one, after priming");
     }
 
     @Test
-    void aClientWithoutTheInterceptorIsNotPrimed() {
-        try (SnsClient bare = SnsClient.builder().httpClient(AwsClients.httpClient(Duration.ofSeconds(2)))
-                .region(Region.of(Sandbox.REGION)).endpointOverride(sandbox.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"))).build()) {
-            assertEquals(1, SnapStartPriming.primeClient("test", bare));
-        }
-        assertEquals(0, sandbox.requests());
+    void aRequestThatMakesNoSdkCallIsAFailure() {
+        AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
+        SnapStartPriming.Result result = new SnapStartPriming("test").request(() -> { }).run(aws);
+        assertEquals(1, result.failures(), "an adapter that no longer makes its call shows as a failed step");
+        assertTrue(logs.text().contains("made no SDK request"), logs.text());
+    }
+
+    @Test
+    void withoutClientsNoRequestRuns() {
+        AtomicInteger ran = new AtomicInteger();
+        SnapStartPriming.Result result = new SnapStartPriming("test").request(ran::incrementAndGet).run(null);
+        assertEquals(0, ran.get(), "adapters not built from AwsClients may lack the interceptor: they are not called");
+        assertEquals(0, result.failures());
     }
 
     @Test
     void aFailingStepIsCountedAndNeverEscapes() {
-        SnapStartPriming.Result result = SnapStartPriming.prime("test", null,
-                () -> { throw new IllegalStateException("broken step"); },
-                () -> { throw new NoClassDefFoundError("missing"); },
-                () -> SnapStartPriming.renderSampleMessage("test"));
+        SnapStartPriming.Result result = new SnapStartPriming("test")
+                .step(() -> { throw new IllegalStateException("broken step"); })
+                .step(() -> { throw new NoClassDefFoundError("missing"); })
+                .step(() -> { })
+                .run(null);
         assertEquals(2, result.failures());
         assertEquals(0, result.requestsStopped());
         assertTrue(logs.text().contains("SnapStart priming step failed"));

@@ -69,8 +69,8 @@ class VpnAlarmPrimingTest {
     @Test
     void theHookRunsTheAssessmentAndABrokenOneNeverEscapes() {
         // Without settings the assessment cannot run: one failed step, counted and logged, and the hook returns.
-        SnapStartPriming.Result result = assertDoesNotThrow(() -> VpnAlarmPriming.prime(null, null));
+        SnapStartPriming.Result result = assertDoesNotThrow(() -> VpnAlarmPriming.prime(null, null, null, null, null));
         assertEquals(1, result.failures(), logs.text());
-        assertEquals(0, VpnAlarmPriming.prime(null, VpnFixtures.usualConfig()).failures(), logs.text());
+        assertEquals(0, VpnAlarmPriming.prime(null, null, null, null, VpnFixtures.usualConfig()).failures(), logs.text());
     }
 }
