@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import tidewatch.priming.PrimingInterceptor;
 
 /**
  * Builds every SDK client in one place, on one lightweight HTTP client (URLConnection-based: no Apache or Netty on

@@ -7,7 +7,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import tidewatch.aws.AwsClients;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
 import tidewatch.notify.NotifyPriming;
@@ -57,7 +57,7 @@ final class EcsPriming {
                 .request(() -> state.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20))
                 .request(() -> restarter.restart(SAMPLE_RESTART));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
-        return priming.run(aws);
+        return priming.run(aws.http());
     }
 
     private static TaskStopEvent sampleEvent() {

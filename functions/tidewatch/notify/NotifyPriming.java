@@ -2,7 +2,7 @@ package tidewatch.notify;
 
 import java.util.ArrayList;
 import java.util.List;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 
 /**
  * The notification side of SnapStart priming (see {@link SnapStartPriming}): a sample message rendered for both

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tidewatch.aws.AwsClients;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotifyPriming;
@@ -59,7 +59,7 @@ final class VpnAlarmPriming {
         if (notifier != null) {
             NotifyPriming.requests(notifier, "vpn-alarm").forEach(priming::request);
         }
-        return priming.run(aws);
+        return priming.run(aws == null ? null : aws.http());
     }
 
     /**

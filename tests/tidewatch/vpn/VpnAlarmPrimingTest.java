@@ -17,7 +17,7 @@ import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.log.CapturedLog;
 import tidewatch.notify.Message;
 

@@ -1,4 +1,4 @@
-package tidewatch.aws;
+package tidewatch.priming;
 
 import java.io.StringReader;
 import javax.xml.stream.XMLEventReader;

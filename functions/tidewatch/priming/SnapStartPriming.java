@@ -1,22 +1,18 @@
-package tidewatch.aws;
+package tidewatch.priming;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import software.amazon.awssdk.http.SdkHttpClient;
 import tidewatch.log.Log;
 
 /**
  * SnapStart priming: runs a function's code paths once before Lambda takes the snapshot, so that an environment
  * restored from it finds the classes loaded and initialised instead of loading them during its first invocation.
- * Each handler's {@code org.crac.Resource#beforeCheckpoint} hook builds one from its own steps and its adapters'
- * calls and runs it; what it does and why is told in docs/performance.md ("SnapStart priming").
- *
- * <p>Steps are the function's own code without AWS (parsing, deciding, rendering). Requests are calls of the
- * function's adapters, run on a thread marked for {@link PrimingInterceptor}, which stops every SDK request they make
- * before it is sent. Then the model types of the stopped requests' answers are loaded ({@link ResponseShapes}), the
- * HTTP client runs one exchange on loopback ({@link LoopbackExchange}) and, for Query-protocol answers, the XML parser
- * runs ({@link XmlAnswerParsing}). Priming never throws: a failed step costs only its warm-up.
+ * Steps are the function's own code without AWS; requests are its adapters' calls, run on a thread marked for
+ * {@link PrimingInterceptor}, which stops every SDK request before it is sent. How and why: docs/performance.md,
+ * "SnapStart priming". Priming never throws: a failed step costs only its warm-up.
  */
 public final class SnapStartPriming {
     /**
@@ -50,12 +46,13 @@ public final class SnapStartPriming {
     }
 
     /**
-     * Runs the steps, then, when the function's adapters were built from {@code aws} (so their clients carry the
-     * interceptor), the requests and what follows them. Logs one line; never throws.
+     * Runs the steps, then, when the function's adapters use the clients of {@code tidewatch.aws.AwsClients} (which
+     * all carry the interceptor), the requests and what follows them. Logs one line; never throws.
      *
-     * @param aws the clients the adapters use, or null when they use none of them: no request runs then
+     * @param http those clients' HTTP client ({@code AwsClients.http()}), or null when the adapters use none of them
+     *             (tests' fakes): no request runs then
      */
-    public Result run(AwsClients aws) {
+    public Result run(SdkHttpClient http) {
         long started = System.nanoTime();
         int stoppedBefore = PrimingInterceptor.stopped();
         PrimingInterceptor.forgetStoppedRequestTypes();
@@ -64,7 +61,7 @@ public final class SnapStartPriming {
         for (Runnable step : steps) {
             failures += attempt(step);
         }
-        if (aws != null) {
+        if (http != null) {
             for (Request request : requests) {
                 failures += attempt(() -> stopped(request));
             }
@@ -74,7 +71,7 @@ public final class SnapStartPriming {
                 failures += attempt(() -> ResponseShapes.loadResponseShape(requestType, loaded));
             }
             responseTypes = loaded.size();
-            failures += attempt(() -> LoopbackExchange.exchange(aws.http()));
+            failures += attempt(() -> LoopbackExchange.exchange(http));
             if (stoppedTypes.stream().anyMatch(XmlAnswerParsing::readsXml)) {
                 failures += attempt(XmlAnswerParsing::parseSample);
             }

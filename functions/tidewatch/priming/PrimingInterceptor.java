@@ -1,4 +1,4 @@
-package tidewatch.aws;
+package tidewatch.priming;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,12 +9,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * Carried by every client {@link AwsClients} builds: a request that starts on a thread {@link SnapStartPriming} has
- * marked goes through the whole SDK pipeline (marshalling, endpoint resolution, signing) and is stopped just before
- * transmission, so AWS never sees it. Requests on unmarked threads pass untouched.
+ * Carried by every client {@code tidewatch.aws.AwsClients} builds: a request that starts on a thread
+ * {@link SnapStartPriming} has marked goes through the whole SDK pipeline (marshalling, endpoint resolution, signing)
+ * and is stopped just before transmission, so AWS never sees it. Requests on unmarked threads pass untouched.
  */
-final class PrimingInterceptor implements ExecutionInterceptor {
-    static final PrimingInterceptor INSTANCE = new PrimingInterceptor();
+public final class PrimingInterceptor implements ExecutionInterceptor {
+    public static final PrimingInterceptor INSTANCE = new PrimingInterceptor();
 
     /** Set while priming runs a request on this thread. */
     private static final ThreadLocal<Boolean> MARKED = ThreadLocal.withInitial(() -> Boolean.FALSE);

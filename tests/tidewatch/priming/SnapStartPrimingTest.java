@@ -1,4 +1,4 @@
-package tidewatch.aws;
+package tidewatch.priming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.ecs.model.NetworkInterface;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
+import tidewatch.aws.AwsClients;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
@@ -50,7 +51,7 @@ class SnapStartPrimingTest {
                 .request(() -> aws.lambda().invoke(r -> r.functionName("priming").payload(SdkBytes.fromUtf8String("{}"))))
                 .request(() -> aws.secretsManager().getSecretValue(r -> r.secretId("priming")))
                 .request(() -> aws.ssm().getParameter(r -> r.name("/priming")))
-                .run(aws);
+                .run(aws.http());
 
         // Each stopped once: no retries.
         assertEquals(7, result.requestsStopped(), logs.text());
@@ -89,7 +90,7 @@ class SnapStartPrimingTest {
                 .request(() -> aws.ecs().describeTaskDefinition(r -> r.taskDefinition("priming:1")))
                 .request(() -> aws.ecs().listTasks(r -> r.cluster("priming")))
                 .request(() -> aws.ecs().describeTasks(r -> r.cluster("priming").tasks("t")))
-                .run(aws);
+                .run(aws.http());
 
         assertEquals(0, result.failures(), logs.text());
         assertEquals(ecsAnswers.size(), result.responseTypesLoaded(), "the answers of the three ECS calls it stopped, no more");
@@ -110,7 +111,7 @@ class SnapStartPrimingTest {
             other.start();
             other.join();
             aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("priming"));
-        }).run(aws);
+        }).run(aws.http());
         aws.sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("real"));
 
         assertEquals(1, sentFromAnotherThread.get(), "a thread priming did not mark sends as usual");
@@ -120,7 +121,7 @@ class SnapStartPrimingTest {
     @Test
     void aRequestThatMakesNoSdkCallIsAFailure() {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        SnapStartPriming.Result result = new SnapStartPriming("test").request(() -> { }).run(aws);
+        SnapStartPriming.Result result = new SnapStartPriming("test").request(() -> { }).run(aws.http());
         assertEquals(1, result.failures(), "an adapter that no longer makes its call shows as a failed step");
         assertTrue(logs.text().contains("made no SDK request"), logs.text());
     }

@@ -1,4 +1,4 @@
-package tidewatch.aws;
+package tidewatch.priming;
 
 import java.util.Set;
 import software.amazon.awssdk.core.SdkField;
