@@ -2,15 +2,12 @@ package tidewatch.aws;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -25,13 +22,14 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import tidewatch.priming.PrimingInterceptor;
 
 /**
  * Builds every SDK client in one place, on one lightweight HTTP client (URLConnection-based: no Apache or Netty on
  * the classpath). Handlers build their clients once, at init; each client is built once per instance and shared (the
  * ECS function's state reader and restarter use one ECS client). The endpoint comes from {@code AWS_ENDPOINT_URL}
  * when set (the SDK reads it itself), which is how the local runner points clients at its sandbox; tests pass it
- * directly. Every client carries {@link SnapStartPriming}'s interceptor, which stops priming requests before they
+ * directly. Every client carries {@link PrimingInterceptor}, which stops SnapStart priming's requests before they
  * are sent.
  */
 public final class AwsClients {
@@ -57,7 +55,6 @@ public final class AwsClients {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final URI endpoint;
-    private final List<SdkClient> built = new ArrayList<>();
     private EcsClient ecs;
     private Ec2Client ec2;
     private SnsClient sns;
@@ -101,36 +98,31 @@ public final class AwsClients {
     }
 
     public synchronized EcsClient ecs() {
-        return ecs != null ? ecs : (ecs = track(configure(EcsClient.builder()).build()));
+        return ecs != null ? ecs : (ecs = configure(EcsClient.builder()).build());
     }
 
     public synchronized Ec2Client ec2() {
-        return ec2 != null ? ec2 : (ec2 = track(configure(Ec2Client.builder()).build()));
+        return ec2 != null ? ec2 : (ec2 = configure(Ec2Client.builder()).build());
     }
 
     public synchronized SnsClient sns() {
-        return sns != null ? sns : (sns = track(configure(SnsClient.builder()).build()));
+        return sns != null ? sns : (sns = configure(SnsClient.builder()).build());
     }
 
     public synchronized CloudWatchLogsClient logs() {
-        return logs != null ? logs : (logs = track(configure(CloudWatchLogsClient.builder()).build()));
+        return logs != null ? logs : (logs = configure(CloudWatchLogsClient.builder()).build());
     }
 
     public synchronized LambdaClient lambda() {
-        return lambda != null ? lambda : (lambda = track(configure(LambdaClient.builder()).build()));
+        return lambda != null ? lambda : (lambda = configure(LambdaClient.builder()).build());
     }
 
     public synchronized SecretsManagerClient secretsManager() {
-        return secretsManager != null ? secretsManager : (secretsManager = track(configure(SecretsManagerClient.builder()).build()));
+        return secretsManager != null ? secretsManager : (secretsManager = configure(SecretsManagerClient.builder()).build());
     }
 
     public synchronized SsmClient ssm() {
-        return ssm != null ? ssm : (ssm = track(configure(SsmClient.builder()).build()));
-    }
-
-    /** The clients built so far, in the order they were built: what SnapStart priming exercises. */
-    synchronized List<SdkClient> built() {
-        return List.copyOf(built);
+        return ssm != null ? ssm : (ssm = configure(SsmClient.builder()).build());
     }
 
     private static ScheduledExecutorService timeouts() {
@@ -143,11 +135,6 @@ public final class AwsClients {
         return executor;
     }
 
-    private <C extends SdkClient> C track(C client) {
-        built.add(client);
-        return client;
-    }
-
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.httpClient(http)
                 .region(region)
@@ -157,7 +144,7 @@ public final class AwsClients {
                         .retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(API_CALL_TIMEOUT)
                         .scheduledExecutorService(TIMEOUTS)
-                        .addExecutionInterceptor(SnapStartPriming.STOP_PRIMING_REQUESTS)
+                        .addExecutionInterceptor(PrimingInterceptor.INSTANCE)
                         .build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);

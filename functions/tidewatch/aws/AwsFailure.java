@@ -1,7 +1,7 @@
 package tidewatch.aws;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import tidewatch.notify.Text;
+import tidewatch.text.Text;
 
 /** A failed AWS call in one line for people: the service's error code and message ("AccessDenied: ..."). */
 public final class AwsFailure {

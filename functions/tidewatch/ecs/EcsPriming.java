@@ -7,16 +7,19 @@ import java.util.Map;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import tidewatch.aws.AwsClients;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.notify.NotifyPriming;
+import tidewatch.notify.Notifier;
 import tidewatch.notify.SlackMessage;
 import tidewatch.notify.SnsMessage;
 
 /**
  * SnapStart priming of {@link EcsTaskStateFunction} (see {@link SnapStartPriming}): parses a task stop as EventBridge
- * and SQS deliver it, diagnoses it, decides, renders its message for both channels, and runs the ECS, CloudWatch
- * Logs, SNS and secret-store requests through the SDK up to the point where they would be sent.
+ * and SQS deliver it, diagnoses it, decides, renders its message for both channels, and makes the calls of the
+ * function's own adapters ({@link EcsState}'s reads, {@link TaskRestarter}'s RunTask, the notifier's channels), each
+ * stopped before it is sent.
  */
 final class EcsPriming {
     /** A crashed service task, trimmed to what the function reads. */
@@ -34,11 +37,31 @@ final class EcsPriming {
               "tags": [{"key": "tidewatch:restart", "value": "on-failure:3"}],
               "containers": [{"name": "app", "exitCode": 1, "lastStatus": "STOPPED", "reason": "priming"}]}}""";
 
+    /** A restart with every part a real one can have; its RunTask is stopped like every priming request. */
+    private static final RestartRequest SAMPLE_RESTART = new RestartRequest("arn:aws:ecs:us-east-1:000000000000:cluster/priming",
+            "arn:aws:ecs:us-east-1:000000000000:task-definition/priming:1", "FARGATE", null, "1.4.0",
+            List.of("subnet-00000000"), List.of("sg-00000000"),
+            Map.of("containerOverrides", List.of(Map.of("name", "app", "command", List.of("true"),
+                    "environment", List.of(Map.of("name", "A", "value", "1"))))),
+            "family:priming", Map.of("tidewatch:restart-count", "1"), "tidewatch-priming", 1);
+
     private EcsPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws) {
-        return SnapStartPriming.prime("EcsTaskStateFunction", aws, EcsPriming::handleSample,
-                () -> SnapStartPriming.renderSampleMessage("ecs"));
+    static SnapStartPriming.Result prime(AwsClients aws, EcsState state, TaskRestarter restarter, Notifier notifier) {
+        SnapStartPriming priming = new SnapStartPriming("EcsTaskStateFunction")
+                .step(EcsPriming::handleSample)
+                .step(() -> NotifyPriming.renderSample("ecs"))
+                .request(() -> state.describeTaskDefinition("arn:aws:ecs:us-east-1:000000000000:task-definition/priming:1"))
+                .request(() -> state.listStoppedTasks(sampleEvent(), null))
+                .request(() -> state.readTasks(sampleEvent().clusterArn(), List.of(sampleEvent().taskArn())))
+                .request(() -> state.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20))
+                .request(() -> restarter.restart(SAMPLE_RESTART));
+        NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
+        return priming.run(aws.http());
+    }
+
+    private static TaskStopEvent sampleEvent() {
+        return TaskStopEvent.fromEventBridge(Json.parseObject(SAMPLE_EVENT, "priming"));
     }
 
     /** The function's own path for one stop, without the calls: parse, diagnose, decide, render. */

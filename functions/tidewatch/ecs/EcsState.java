@@ -16,13 +16,14 @@ import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskField;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.log.Log;
-import tidewatch.notify.Text;
+import tidewatch.text.Text;
 
 /**
  * The reads of AWS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions
@@ -49,14 +50,18 @@ final class EcsState {
             return cached;
         }
         try {
-            TaskDefinition definition = ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
-            TaskDefinitionFacts facts = facts(definition);
+            TaskDefinitionFacts facts = facts(describeTaskDefinition(arn));
             taskDefinitions.put(arn, facts);
             return facts;
         } catch (SdkException e) {
             Log.warn("task definition unreadable; treating every container as essential", "taskDefinition", arn, "error", e);
             return TaskDefinitionFacts.UNKNOWN;
         }
+    }
+
+    /** The bare call, which SnapStart priming ({@link EcsPriming}) makes too: so it primes the requests made here. */
+    TaskDefinition describeTaskDefinition(String arn) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
     }
 
     static TaskDefinitionFacts facts(TaskDefinition definition) {
@@ -175,15 +180,7 @@ final class EcsState {
             String token = null;
             int page = 0;
             do {
-                String next = token;
-                var listed = ecs.listTasks(r -> {
-                    r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(next);
-                    if (event.isServiceTask()) {
-                        r.serviceName(event.groupName());
-                    } else {
-                        r.family(event.groupName());
-                    }
-                });
+                ListTasksResponse listed = listStoppedTasks(event, token);
                 if (!listed.taskArns().isEmpty()) {
                     for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())).tasks()) {
                         TaskStopEvent stopped = fromTask(task, event);
@@ -199,6 +196,18 @@ final class EcsState {
             Log.warn("stopped tasks unreadable; counting only the stops of this batch", "group", event.group(), "error", e);
         }
         return stops;
+    }
+
+    /** The bare call, primed too. */
+    ListTasksResponse listStoppedTasks(TaskStopEvent event, String token) {
+        return ecs.listTasks(r -> {
+            r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token);
+            if (event.isServiceTask()) {
+                r.serviceName(event.groupName());
+            } else {
+                r.family(event.groupName());
+            }
+        });
     }
 
     private static TaskStopEvent fromTask(Task task, TaskStopEvent context) {
@@ -222,9 +231,7 @@ final class EcsState {
             return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(), null);
         }
         try {
-            List<String> last = logs.getLogEvents(r -> r.logGroupName(containerFacts.logGroup()).logStreamName(stream)
-                            .limit(lines).startFromHead(false))
-                    .events().stream().map(OutputLogEvent::message).toList();
+            List<String> last = lastLogLines(containerFacts.logGroup(), stream, lines);
             return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), last,
                     last.isEmpty() ? "the log stream is empty" : null);
         } catch (SdkException e) {
@@ -232,5 +239,11 @@ final class EcsState {
             return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(),
                     Text.oneLine(e.getClass().getSimpleName()));
         }
+    }
+
+    /** The bare call, primed too. */
+    List<String> lastLogLines(String group, String stream, int lines) {
+        return logs.getLogEvents(r -> r.logGroupName(group).logStreamName(stream).limit(lines).startFromHead(false))
+                .events().stream().map(OutputLogEvent::message).toList();
     }
 }

@@ -34,6 +34,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final AwsClients aws;
     private final EcsSettings settings;
     private final EcsState state;
+    private final TaskRestarter restarter;
     private final Notifier notifier;
     private final TaskStopResponder responder;
 
@@ -46,14 +47,15 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         this.aws = aws;
         this.settings = EcsSettings.from(settings);
         this.state = new EcsState(aws.ecs(), aws.logs());
+        this.restarter = new TaskRestarter(aws.ecs());
         this.notifier = Notifier.fromSettings(settings, aws);
-        this.responder = new TaskStopResponder(this.settings, state, new TaskRestarter(aws.ecs()), notifier);
+        this.responder = new TaskStopResponder(this.settings, state, restarter, notifier);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        EcsPriming.prime(aws);
+        EcsPriming.prime(aws, state, restarter, notifier);
     }
 
     @Override

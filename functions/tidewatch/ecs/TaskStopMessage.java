@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import tidewatch.aws.ConsoleLinks;
-import tidewatch.aws.RegionNames;
+import tidewatch.console.ConsoleLinks;
+import tidewatch.console.RegionNames;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 

@@ -7,16 +7,14 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
-import tidewatch.log.EmbeddedMetrics;
-import tidewatch.log.EmbeddedMetrics.Metric;
-import tidewatch.log.EmbeddedMetrics.Unit;
 
 /**
  * SnapStart priming of {@link VpnKeepaliveFunction} (see {@link SnapStartPriming}): parses a schedule and a burst,
- * renders the metric records and the summary without writing them (a metric written now would count as a probe),
- * and sends one TCP probe to a listener of its own on loopback, so nothing leaves the function.
+ * renders the metric records ({@link ReachabilityMetrics}) and the summary without writing them (a metric written now
+ * would count as a probe), and sends one TCP probe through its {@link Prober} to a listener of its own on loopback, so
+ * nothing leaves the function. It makes no AWS call.
  */
 final class KeepalivePriming {
     private static final String SCHEDULE = """
@@ -25,17 +23,18 @@ final class KeepalivePriming {
 
     private KeepalivePriming() {}
 
-    static SnapStartPriming.Result prime(Prober prober, String namespace) {
-        return SnapStartPriming.prime("VpnKeepaliveFunction", null, () -> parseAndRender(namespace), () -> probeLoopback(prober));
+    static SnapStartPriming.Result prime(Prober prober, ReachabilityMetrics metrics) {
+        return new SnapStartPriming("VpnKeepaliveFunction")
+                .step(() -> parseAndRender(metrics))
+                .step(() -> probeLoopback(prober))
+                .run(null);
     }
 
-    private static void parseAndRender(String namespace) {
+    private static void parseAndRender(ReachabilityMetrics metrics) {
         KeepaliveRequest.parse(SCHEDULE);
         KeepaliveRequest.parse("{\"burst\": 3}");
         ProbeResult result = new ProbeResult(KeepaliveTarget.parse("127.0.0.1:9"), true, "refused", 1, null);
-        EmbeddedMetrics.record(namespace, Map.of("Target", result.target().written()), List.of(
-                new Metric("Reachable", 1, Unit.COUNT), new Metric("LatencyMs", 1, Unit.MILLISECONDS)), 0);
-        EmbeddedMetrics.record(namespace, Map.of(), List.of(new Metric("ReachableTargets", 1, Unit.COUNT)), 0);
+        metrics.records(List.of(result), 0);
         Json.write(Map.of("rounds", 1, "targets", List.of(result.describe())));
     }
 

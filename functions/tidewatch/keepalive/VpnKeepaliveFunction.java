@@ -64,7 +64,7 @@ public final class VpnKeepaliveFunction implements RequestStreamHandler, Resourc
     /** SnapStart: warms the function's code paths before the snapshot ({@link KeepalivePriming}); no probe leaves it. */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        KeepalivePriming.prime(prober, config.namespace());
+        KeepalivePriming.prime(prober, metrics);
     }
 
     @Override

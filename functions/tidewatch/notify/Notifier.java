@@ -110,6 +110,10 @@ public final class Notifier {
         return delivered;
     }
 
+    List<Channel> channels() {
+        return channels;
+    }
+
     public List<String> channelNames() {
         return channels.stream().map(Channel::name).toList();
     }

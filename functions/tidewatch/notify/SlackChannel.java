@@ -41,6 +41,10 @@ public final class SlackChannel implements Channel {
         return "slack";
     }
 
+    SlackWebhook webhook() {
+        return webhook;
+    }
+
     @Override
     public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException {
         byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);

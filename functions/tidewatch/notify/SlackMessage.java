@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tidewatch.json.Json;
+import tidewatch.text.Text;
 
 /**
  * Renders a {@link Message} as a Slack incoming-webhook body: Block Kit blocks plus a plain {@code text} fallback for

@@ -14,6 +14,7 @@ import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import tidewatch.lambda.InvocationDeadline;
+import tidewatch.text.Text;
 
 /**
  * Publishes each message to the notification topic, within the invocation's time left. A standard topic has no

@@ -2,6 +2,7 @@ package tidewatch.notify;
 
 import java.util.ArrayList;
 import java.util.List;
+import tidewatch.text.Text;
 
 /**
  * Renders a {@link Message} for SNS: a subject that email and SMS subscribers see (ASCII, one line, under 100

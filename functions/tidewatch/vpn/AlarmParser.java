@@ -12,7 +12,7 @@ import java.util.Map;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
-import tidewatch.aws.RegionNames;
+import tidewatch.console.RegionNames;
 
 /**
  * Reads the three ways a CloudWatch alarm state change reaches a Lambda function into {@link AlarmEvent}s:

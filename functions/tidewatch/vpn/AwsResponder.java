@@ -51,10 +51,7 @@ final class AwsResponder implements Responder {
     private ResponseResult burst(Response.KeepaliveBurst burst) {
         try {
             // Event: queued and acknowledged at once, so the alarm message is not held up by the keepalive's run.
-            InvokeResponse answer = lambda.invoke(request -> request
-                    .functionName(burst.functionName())
-                    .invocationType(InvocationType.EVENT)
-                    .payload(SdkBytes.fromUtf8String(Json.write(Map.of("burst", burst.rounds())))));
+            InvokeResponse answer = invoke(burst);
             Integer status = answer.statusCode();
             if (status != null && (status < 200 || status >= 300)) {
                 return ResponseResult.failed(burst, "Lambda answered HTTP " + status);
@@ -68,18 +65,13 @@ final class AwsResponder implements Responder {
     private ResponseResult replace(Response.ReplaceTunnel replace) {
         // The cooldown tag is written first: if it cannot be, the cooldown could not hold, so nothing is replaced.
         try {
-            ec2.createTags(request -> request
-                    .resources(replace.vpnId())
-                    .tags(Tag.builder().key(replace.cooldownTagKey()).value(replace.claimedAt().toString()).build()));
+            tagCooldown(replace);
         } catch (RuntimeException e) {
             return ResponseResult.notAttempted(replace, "the cooldown tag could not be written ("
                     + AwsFailure.describe(e) + ")");
         }
         try {
-            ReplaceVpnTunnelResponse answer = ec2.replaceVpnTunnel(request -> request
-                    .vpnConnectionId(replace.vpnId())
-                    .vpnTunnelOutsideIpAddress(replace.outsideIp())
-                    .overrideConfiguration(o -> o.addPlugin(AwsClients.SEND_ONCE)));
+            ReplaceVpnTunnelResponse answer = replaceTunnel(replace);
             if (Boolean.FALSE.equals(answer.returnValue())) {
                 return ResponseResult.failed(replace, "EC2 did not confirm the replacement");
             }
@@ -136,5 +128,26 @@ final class AwsResponder implements Responder {
         } catch (RuntimeException e) {
             return ResponseResult.failed(response, "CreateTags: " + AwsFailure.describe(e));
         }
+    }
+
+    // The bare calls, which SnapStart priming (VpnAlarmPriming) makes too: so it primes the requests made here.
+    InvokeResponse invoke(Response.KeepaliveBurst burst) {
+        return lambda.invoke(request -> request
+                .functionName(burst.functionName())
+                .invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String(Json.write(Map.of("burst", burst.rounds())))));
+    }
+
+    void tagCooldown(Response.ReplaceTunnel replace) {
+        ec2.createTags(request -> request
+                .resources(replace.vpnId())
+                .tags(Tag.builder().key(replace.cooldownTagKey()).value(replace.claimedAt().toString()).build()));
+    }
+
+    ReplaceVpnTunnelResponse replaceTunnel(Response.ReplaceTunnel replace) {
+        return ec2.replaceVpnTunnel(request -> request
+                .vpnConnectionId(replace.vpnId())
+                .vpnTunnelOutsideIpAddress(replace.outsideIp())
+                .overrideConfiguration(o -> o.addPlugin(AwsClients.SEND_ONCE)));
     }
 }

@@ -43,9 +43,7 @@ final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
         }
         DescribeVpnConnectionsResponse response;
         try {
-            // A filter rather than VpnConnectionIds: an unknown id then goes missing instead of failing the whole call.
-            response = ec2.describeVpnConnections(request -> request.filters(
-                    Filter.builder().name("vpn-connection-id").values(vpnIds).build()));
+            response = describe(vpnIds);
         } catch (RuntimeException e) {
             String problem = "DescribeVpnConnections failed: " + AwsFailure.describe(e);
             Log.warn("cannot read VPN connections", "vpnIds", vpnIds, "error", problem);
@@ -62,6 +60,13 @@ final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
                     "DescribeVpnConnections does not list it (wrong id, long deleted, or another account or region)"));
         }
         return result;
+    }
+
+    /** The bare call, which SnapStart priming ({@link VpnAlarmPriming}) makes too: so it primes the request made here. */
+    DescribeVpnConnectionsResponse describe(List<String> vpnIds) {
+        // A filter rather than VpnConnectionIds: an unknown id then goes missing instead of failing the whole call.
+        return ec2.describeVpnConnections(request -> request.filters(
+                Filter.builder().name("vpn-connection-id").values(vpnIds).build()));
     }
 
     static VpnConnectionStatus status(VpnConnection connection) {

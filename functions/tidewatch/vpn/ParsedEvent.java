@@ -1,7 +1,7 @@
 package tidewatch.vpn;
 
 import java.util.Objects;
-import tidewatch.notify.Text;
+import tidewatch.text.Text;
 
 /** What one incoming payload (or one SNS record of it) turned out to be. */
 public sealed interface ParsedEvent {

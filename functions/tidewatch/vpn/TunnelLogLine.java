@@ -3,7 +3,7 @@ package tidewatch.vpn;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
-import tidewatch.notify.Text;
+import tidewatch.text.Text;
 
 /** A Site-to-Site VPN log line as people read it: the JSON format's time, IKE states and detail, or the text. */
 final class TunnelLogLine {

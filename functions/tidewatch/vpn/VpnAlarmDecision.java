@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
+import tidewatch.console.ConsoleLinks;
 
 /**
  * The functional core: from an alarm state change, the function's settings, one read of the VPN connections and the

@@ -54,7 +54,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link VpnAlarmPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        VpnAlarmPriming.prime(aws, config);
+        VpnAlarmPriming.prime(aws, telemetry, responder, notifier, config);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import tidewatch.aws.ConsoleLinks;
+import tidewatch.console.ConsoleLinks;
 import tidewatch.notify.Message;
 
 /** The wording of VPN alarm messages: the runbook, what to check, the tunnel facts, the alarm's context and links. */

@@ -1,12 +1,15 @@
 package tidewatch.vpn;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tidewatch.aws.AwsClients;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.notify.Message;
+import tidewatch.notify.NotifyPriming;
+import tidewatch.notify.Notifier;
 import tidewatch.notify.SlackMessage;
 import tidewatch.notify.SnsMessage;
 
@@ -14,11 +17,13 @@ import tidewatch.notify.SnsMessage;
  * SnapStart priming of {@link VpnAlarmFunction} (see {@link SnapStartPriming}): parses a tunnel alarm as EventBridge
  * and SNS deliver it, assesses it against made-up telemetry of one tunnel down (the verdict, the responses the
  * function's settings allow, the scheduled tunnel check), renders that message for both channels without running a
- * response, and runs the EC2, Lambda, SNS and secret-store requests through the SDK up to the point where they would
- * be sent.
+ * response, and makes the calls of the function's own adapters ({@link Ec2TunnelTelemetry}, {@link AwsResponder}, the
+ * notifier's channels), each stopped before it is sent.
  */
 final class VpnAlarmPriming {
-    private static final String VPN_ID = SnapStartPriming.PLACEHOLDER_VPN;
+    private static final String VPN_ID = "vpn-00000000000000000";
+    private static final Response.ReplaceTunnel SAMPLE_REPLACEMENT = new Response.ReplaceTunnel(VPN_ID, "192.0.2.10",
+            Duration.ofHours(1), "tidewatch:priming", Instant.parse("2026-01-01T01:00:00Z"));
     private static final String ALARM = "{\"AlarmName\":\"tidewatch-priming\",\"AWSAccountId\":\"000000000000\","
             + "\"NewStateValue\":\"ALARM\",\"NewStateReason\":\"Threshold Crossed: priming\",\"StateChangeTime\":\"2026-01-01T00:00:00.000+0000\","
             + "\"Region\":\"US East (N. Virginia)\",\"AlarmArn\":\"arn:aws:cloudwatch:us-east-1:000000000000:alarm:tidewatch-priming\","
@@ -37,8 +42,24 @@ final class VpnAlarmPriming {
 
     private VpnAlarmPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws, VpnAlarmSettings config) {
-        return SnapStartPriming.prime("VpnAlarmFunction", aws, VpnAlarmPriming::parseSamples, () -> assessSample(config));
+    /** Primes the adapters' calls only when they are the AWS ones built from {@code aws} (tests pass fakes and no aws). */
+    static SnapStartPriming.Result prime(AwsClients aws, TunnelTelemetrySource telemetry, Responder responder, Notifier notifier,
+                                         VpnAlarmSettings config) {
+        SnapStartPriming priming = new SnapStartPriming("VpnAlarmFunction")
+                .step(VpnAlarmPriming::parseSamples)
+                .step(() -> assessSample(config));
+        if (telemetry instanceof Ec2TunnelTelemetry ec2) {
+            priming.request(() -> ec2.describe(List.of(VPN_ID)));
+        }
+        if (responder instanceof AwsResponder actions) {
+            priming.request(() -> actions.invoke(new Response.KeepaliveBurst("tidewatch-priming", 1)))
+                    .request(() -> actions.tagCooldown(SAMPLE_REPLACEMENT))
+                    .request(() -> actions.replaceTunnel(SAMPLE_REPLACEMENT));
+        }
+        if (notifier != null) {
+            NotifyPriming.requests(notifier, "vpn-alarm").forEach(priming::request);
+        }
+        return priming.run(aws == null ? null : aws.http());
     }
 
     /**

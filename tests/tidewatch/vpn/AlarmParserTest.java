@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tidewatch.json.Json;
-import tidewatch.aws.RegionNames;
+import tidewatch.console.RegionNames;
 
 class AlarmParserTest {
 

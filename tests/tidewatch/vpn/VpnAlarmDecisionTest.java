@@ -21,7 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
-import tidewatch.aws.ConsoleLinks;
+import tidewatch.console.ConsoleLinks;
 
 class VpnAlarmDecisionTest {
     private static final Duration MINUTES_47 = Duration.ofMinutes(47);

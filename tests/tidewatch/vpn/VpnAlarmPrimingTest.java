@@ -17,7 +17,7 @@ import tidewatch.config.Settings;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
-import tidewatch.aws.SnapStartPriming;
+import tidewatch.priming.SnapStartPriming;
 import tidewatch.log.CapturedLog;
 import tidewatch.notify.Message;
 
@@ -69,8 +69,8 @@ class VpnAlarmPrimingTest {
     @Test
     void theHookRunsTheAssessmentAndABrokenOneNeverEscapes() {
         // Without settings the assessment cannot run: one failed step, counted and logged, and the hook returns.
-        SnapStartPriming.Result result = assertDoesNotThrow(() -> VpnAlarmPriming.prime(null, null));
+        SnapStartPriming.Result result = assertDoesNotThrow(() -> VpnAlarmPriming.prime(null, null, null, null, null));
         assertEquals(1, result.failures(), logs.text());
-        assertEquals(0, VpnAlarmPriming.prime(null, VpnFixtures.usualConfig()).failures(), logs.text());
+        assertEquals(0, VpnAlarmPriming.prime(null, null, null, null, VpnFixtures.usualConfig()).failures(), logs.text());
     }
 }

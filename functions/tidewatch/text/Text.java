@@ -1,4 +1,4 @@
-package tidewatch.notify;
+package tidewatch.text;
 
 import java.text.Normalizer;
 import java.util.regex.Pattern;

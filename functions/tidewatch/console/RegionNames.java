@@ -1,4 +1,4 @@
-package tidewatch.aws;
+package tidewatch.console;
 
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +42,8 @@ public final class RegionNames {
             Map.entry("middle east (bahrain)", "me-south-1"),
             Map.entry("south america (sao paulo)", "sa-east-1"),
             Map.entry("south america (são paulo)", "sa-east-1"),
+            Map.entry("china (beijing)", "cn-north-1"),
+            Map.entry("china (ningxia)", "cn-northwest-1"),
             Map.entry("aws govcloud (us-east)", "us-gov-east-1"),
             Map.entry("aws govcloud (us-west)", "us-gov-west-1"));
 
