@@ -83,7 +83,7 @@ class TunnelOptionsRepairRuleTest {
                 new Row("an old cooldown tag does not hold", ON, "available", base.candidate(), base.other(), DEFAULTS,
                         PUBLIC, Map.of(TAG_A, NOW.minus(Duration.ofHours(2)).toString()), REPAIRED),
                 new Row("the cooldown comes from the settings", usualConfig("ENABLE_TUNNEL_OPTIONS_REPAIR", "true",
-                        "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "PT10M"), "available", base.candidate(), base.other(), DEFAULTS,
+                        "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "10m"), "available", base.candidate(), base.other(), DEFAULTS,
                         PUBLIC, Map.of(TAG_A, NOW.minus(Duration.ofMinutes(20)).toString()), REPAIRED),
                 new Row("an unreadable cooldown tag holds", ON, "available", base.candidate(), base.other(), DEFAULTS,
                         PUBLIC, Map.of(TAG_A, "soon"), "'soon'"));
