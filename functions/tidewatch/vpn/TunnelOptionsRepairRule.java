@@ -3,9 +3,7 @@ package tidewatch.vpn;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * When Tidewatch sets a tunnel's options to startup action {@code start} and DPD timeout action {@code restart}
@@ -13,7 +11,7 @@ import java.util.Set;
  * for minutes, and a DOWN one has nothing to lose, even when every tunnel is down), of a listed connection that is
  * available (not {@code modifying}), whose known options leave recovery to the datacenter, whose customer gateway
  * has a public IP (AWS starts IKE towards it), at most once per tunnel per cooldown (a tag on the connection) and per
- * invocation; never on a connection whose telemetry is inconsistent ({@link TelemetrySanity}).
+ * invocation ({@link InvocationLimit}); never on a connection whose telemetry is inconsistent ({@link TelemetrySanity}).
  */
 final class TunnelOptionsRepairRule {
     static final String REPAIRED_TAG_PREFIX = "tidewatch:options-repaired:";
@@ -23,7 +21,6 @@ final class TunnelOptionsRepairRule {
     /** The repairs (or why not) for every DOWN tunnel that waits for the datacenter, of the connections assessed. */
     static List<Response> responses(List<VpnAssessment> assessments, VpnAlarmSettings settings, Instant now) {
         List<Response> responses = new ArrayList<>();
-        Set<String> considered = new HashSet<>();
         for (VpnAssessment assessment : assessments) {
             if (!(assessment.telemetry() instanceof VpnTelemetry.Available available)) {
                 continue;
@@ -37,11 +34,6 @@ final class TunnelOptionsRepairRule {
             }
             for (TunnelTelemetry tunnel : status.tunnels()) {
                 if (tunnel.isUp()) {
-                    continue;
-                }
-                if (!considered.add(status.vpnId() + "/" + tunnel.outsideIp())) {
-                    responses.add(new Response.NotRun("tunnel " + tunnel.outsideIp() + " options repair: skipped, "
-                            + "already decided in this invocation (at most one repair per tunnel)"));
                     continue;
                 }
                 TunnelRecovery.Kind kind = status.recovery(tunnel.outsideIp()).kind();

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
@@ -58,13 +57,9 @@ class TelemetrySanityFunctionTest {
     final CapturedLog logs = new CapturedLog();
     @RegisterExtension
     final SandboxFixture sandboxes = new SandboxFixture();
+    /** JUnit makes a new instance per test, so each test has its own channel. */
+    private final RecordingChannel channel = new RecordingChannel("test", false);
     private Sandbox sandbox;
-    private RecordingChannel channel;
-
-    @BeforeEach
-    void start() {
-        channel = new RecordingChannel("test", false);
-    }
 
     // ---- worlds -------------------------------------------------------------------------------------------------
 
@@ -214,26 +209,30 @@ class TelemetrySanityFunctionTest {
                 VpnFixtures.field(message(), "Automatic response"));
     }
 
-    @Test
-    void twoAlarmsInOneInvocationReplaceTheConnectionOnceEvenWhenTheSecondReadMissesTheTag() throws Exception {
-        sandbox = sandboxes.start(World.load(ONE_DOWN));
+    /** Two copies of the SNS alarm in one payload, each read answered as the first read was (the tag not seen yet). */
+    private JsonObject twoAlarmsOnAStaleRead(World world, String[] settings) throws Exception {
+        sandbox = sandboxes.start(world);
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         Ec2TunnelTelemetry ec2 = new Ec2TunnelTelemetry(aws.ec2(), aws::logs);
-        Map<String, VpnTelemetry> first = ec2.read(List.of(VPN));
-        TunnelTelemetrySource stale = vpnIds -> first; // every read answers as before the cooldown tag was written
-        JsonObject sns = Json.parseObject(event("vpn-alarm-sns.json"), "event");
-        String twoRecords = "{\"Records\":[" + Json.write(sns.objects("Records").get(0).asMap()) + ","
-                + Json.write(sns.objects("Records").get(0).asMap()) + "]}";
+        VpnAlarmSettings config = VpnFixtures.config(settings);
+        Map<String, VpnTelemetry> first = ec2.withEvidence(ec2.read(List.of(VPN)), config);
+        TunnelTelemetrySource stale = vpnIds -> first;
+        Map<String, Object> record = Json.parseObject(event("vpn-alarm-sns.json"), "event").objects("Records").get(0).asMap();
+        String twoRecords = "{\"Records\":[" + Json.write(record) + "," + Json.write(record) + "]}";
+        return invoke(new VpnAlarmParts(stale, new AwsResponder(aws.ec2(), aws.lambda()), new Notifier(List.of(channel)),
+                config, Clock.fixed(NOW, ZoneOffset.UTC), aws), twoRecords);
+    }
 
-        JsonObject output = invoke(new VpnAlarmParts(stale, new AwsResponder(aws.ec2(), aws.lambda()),
-                new Notifier(List.of(channel)), VpnFixtures.config(REPLACING), Clock.fixed(NOW, ZoneOffset.UTC), aws), twoRecords);
+    @Test
+    void twoAlarmsInOneInvocationReplaceTheConnectionOnceEvenWhenTheSecondReadMissesTheTag() throws Exception {
+        JsonObject output = twoAlarmsOnAStaleRead(World.load(ONE_DOWN), REPLACING);
 
         assertEquals(1, count("ec2", "ReplaceVpnTunnel"), "one replacement per connection per invocation");
         assertEquals(1, count("ec2", "CreateTags"));
         assertEquals(2, channel.messages().size());
-        assertTrue(VpnFixtures.field(channel.messages().get(1), "Automatic response").contains("tunnel " + A
-                + " replacement: skipped, tunnel " + A + " of " + VPN + " is replaced in this invocation (at most one "
-                + "replacement per connection)"), VpnFixtures.field(channel.messages().get(1), "Automatic response"));
+        String second = VpnFixtures.field(channel.messages().get(1), "Automatic response");
+        assertTrue(second.contains("tunnel " + A + " replacement: skipped, tunnel " + A + " of " + VPN + " is replaced in "
+                + "this invocation (at most one replacement per connection)"), second);
         assertEquals(List.of("done", "skipped"), output.objects("results").stream()
                 .map(r -> r.objects("actions").get(1).string("outcome")).toList());
     }
@@ -266,6 +265,16 @@ class TelemetrySanityFunctionTest {
         assertEquals(A, modified.get(0).params().get("VpnTunnelOutsideIpAddress"));
         assertEquals(1, count("ec2", "CreateTags"), "the repair's cooldown tag");
         assertTrue(VpnFixtures.field(message(), "Automatic response").contains("tunnel " + A + " options repair"));
+    }
+
+    @Test
+    void twoAlarmsInOneInvocationRepairATunnelOnce() throws Exception {
+        twoAlarmsOnAStaleRead(World.load(ONE_DOWN_DEFAULT_OPTIONS), REPAIRING);
+
+        assertEquals(1, count("ec2", "ModifyVpnTunnelOptions"), "one repair per tunnel per invocation");
+        String second = VpnFixtures.field(channel.messages().get(1), "Automatic response");
+        assertTrue(second.contains("tunnel " + A + " options repair: skipped, already repaired in this invocation (at "
+                + "most one repair per tunnel)"), second);
     }
 
     // ---- the scheduled tunnel check -----------------------------------------------------------------------------
