@@ -20,7 +20,8 @@ import tidewatch.aws.AwsFailure;
 
 /**
  * Reads VPN connections with one DescribeVpnConnections call (tunnels, tags and tunnel options); then, only when
- * needed, their customer gateways (DescribeCustomerGateways) and the DOWN tunnels' logs (FilterLogEvents).
+ * needed, their customer gateways (DescribeCustomerGateways) and the DOWN tunnels' logs (FilterLogEvents); neither
+ * for a connection whose telemetry is inconsistent ({@link TelemetrySanity}).
  */
 final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
     /** How far before a tunnel went down its log is read, and how many of the lines from there are shown. */
@@ -109,7 +110,9 @@ final class Ec2TunnelTelemetry implements TunnelTelemetrySource {
     private VpnConnectionStatus evidence(VpnConnectionStatus read, VpnAlarmSettings settings) {
         VpnConnectionStatus status = read;
         List<TunnelTelemetry> down = read.tunnels().stream().filter(t -> !t.isUp()).toList();
-        if (down.isEmpty()) {
+        // Telemetry that cannot be right is acted on by nobody: no repair needs the gateway, and hundreds of entries
+        // must not become hundreds of log reads.
+        if (down.isEmpty() || !TelemetrySanity.of(read).consistent()) {
             return status;
         }
         boolean waitsForDatacenter = down.stream()

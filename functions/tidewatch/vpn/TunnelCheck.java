@@ -41,11 +41,17 @@ final class TunnelCheck {
                 waiting.add(vpnId + ": telemetry unavailable, " + unavailable.problem());
                 continue;
             }
+            if (assessment.inconsistency() != null) {
+                // No replacement, no repair and no posture tag from telemetry that cannot be right.
+                waiting.add(vpnId + ": nothing replaced or repaired, " + assessment.inconsistency());
+                continue;
+            }
             List<Response> replacements = new ArrayList<>();
             if (settings.tunnelReplacementEnabled() && assessment.health() instanceof TunnelHealth.Degraded degraded) {
                 for (TunnelTelemetry tunnel : degraded.down()) {
                     replacements.add(TunnelReplacementRule.decide(assessment.status(), tunnel, settings, now));
                 }
+                replacements = TunnelReplacementRule.atMostOnePerConnection(replacements);
             }
             List<Response> repairs = settings.tunnelOptionsRepairEnabled()
                     ? TunnelOptionsRepairRule.responses(List.of(assessment), settings, now) : List.of();

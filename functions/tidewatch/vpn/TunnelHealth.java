@@ -17,6 +17,12 @@ sealed interface TunnelHealth {
     /** The connection could not be read, or reports no tunnels. */
     record Unknown(String why) implements TunnelHealth {}
 
+    /**
+     * The telemetry has more entries than a connection has tunnels, or an outside IP twice ({@link TelemetrySanity}):
+     * what it says is told, nothing is acted on.
+     */
+    record Inconsistent(TelemetrySanity sanity) implements TunnelHealth {}
+
     static TunnelHealth of(VpnTelemetry telemetry) {
         if (telemetry instanceof VpnTelemetry.Unavailable unavailable) {
             return new Unknown("telemetry unavailable: " + unavailable.problem());
@@ -25,8 +31,12 @@ sealed interface TunnelHealth {
         if (status.tunnels().isEmpty()) {
             return new Unknown("the connection (state " + status.state() + ") reports no tunnel telemetry");
         }
-        List<TunnelTelemetry> up = status.tunnels().stream().filter(TunnelTelemetry::isUp).toList();
-        List<TunnelTelemetry> down = status.tunnels().stream().filter(tunnel -> !tunnel.isUp()).toList();
+        TelemetrySanity sanity = TelemetrySanity.of(status);
+        if (!sanity.consistent()) {
+            return new Inconsistent(sanity);
+        }
+        List<TunnelTelemetry> up = sanity.up();
+        List<TunnelTelemetry> down = sanity.notUp();
         if (down.isEmpty()) {
             return new AllUp(up);
         }

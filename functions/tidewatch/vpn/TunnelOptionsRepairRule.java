@@ -10,7 +10,8 @@ import java.util.List;
  * (ModifyVpnTunnelOptions), so that AWS brings it back itself. Only a DOWN tunnel (a modification interrupts a tunnel
  * for minutes, and a DOWN one has nothing to lose, even when every tunnel is down), of a listed connection that is
  * available (not {@code modifying}), whose known options leave recovery to the datacenter, whose customer gateway
- * has a public IP (AWS starts IKE towards it), at most once per tunnel per cooldown (a tag on the connection).
+ * has a public IP (AWS starts IKE towards it), at most once per tunnel per cooldown (a tag on the connection) and per
+ * invocation ({@link InvocationLimit}); never on a connection whose telemetry is inconsistent ({@link TelemetrySanity}).
  */
 final class TunnelOptionsRepairRule {
     static final String REPAIRED_TAG_PREFIX = "tidewatch:options-repaired:";
@@ -25,6 +26,12 @@ final class TunnelOptionsRepairRule {
                 continue;
             }
             VpnConnectionStatus status = available.status();
+            if (assessment.inconsistency() != null) {
+                if (settings.tunnelOptionsRepairEnabled() && settings.manages(status.vpnId())) {
+                    responses.add(new Response.NotRun("tunnel options repair: skipped, " + assessment.inconsistency()));
+                }
+                continue;
+            }
             for (TunnelTelemetry tunnel : status.tunnels()) {
                 if (tunnel.isUp()) {
                     continue;
@@ -54,6 +61,10 @@ final class TunnelOptionsRepairRule {
         }
         if (!settings.manages(status.vpnId())) {
             return new Response.NotRun(prefix + status.vpnId() + " is not in VPN_CONNECTION_IDS");
+        }
+        String inconsistent = TelemetrySanity.of(status).problem();
+        if (inconsistent != null) {
+            return new Response.NotRun(prefix + inconsistent);
         }
         if (VpnConnectionStatus.MODIFYING.equals(status.state())) {
             return new Response.NotRun(prefix + "the connection is modifying (AWS is applying a change), left alone");

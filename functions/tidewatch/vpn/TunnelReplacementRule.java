@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * When Tidewatch replaces a tunnel (ReplaceVpnTunnel): only a DOWN tunnel of a listed, available connection while
- * another tunnel carries the traffic, after it has been down past the threshold, and at most once per cooldown
- * (remembered in a tag on the VPN connection).
+ * When Tidewatch replaces a tunnel (ReplaceVpnTunnel): only a DOWN tunnel of a listed, available connection whose
+ * telemetry is consistent ({@link TelemetrySanity}) while another tunnel carries the traffic, after it has been down
+ * past the threshold, at most once per cooldown (remembered in a tag on the VPN connection), and at most one tunnel
+ * per connection per invocation.
  */
 final class TunnelReplacementRule {
     static final String REPLACED_TAG_PREFIX = "tidewatch:replaced:";
@@ -30,6 +31,8 @@ final class TunnelReplacementRule {
                 for (TunnelTelemetry tunnel : degraded.down()) {
                     responses.add(decide(assessment.status(), tunnel, settings, now));
                 }
+            } else if (health instanceof TunnelHealth.Inconsistent) {
+                responses.add(new Response.NotRun("tunnel replacement: skipped, " + assessment.inconsistency()));
             } else if (health instanceof TunnelHealth.AllDown) {
                 responses.add(new Response.NotRun("tunnel replacement: skipped, no tunnel of " + assessment.vpnId()
                         + " is UP (the last tunnel up is never replaced)"));
@@ -38,7 +41,13 @@ final class TunnelReplacementRule {
                         + " unknown"));
             }
         }
-        return responses;
+        return atMostOnePerConnection(responses);
+    }
+
+    /** The first replacement of each VPN connection stays; any later one becomes a skip that says why. */
+    static List<Response> atMostOnePerConnection(List<Response> responses) {
+        InvocationLimit limit = new InvocationLimit();
+        return responses.stream().map(limit::admit).toList();
     }
 
     /** One DOWN tunnel of a connection where another tunnel is UP: replace it now, or why not. */
@@ -46,6 +55,10 @@ final class TunnelReplacementRule {
         String prefix = "tunnel " + tunnel.outsideIp() + " replacement: skipped, ";
         if (!settings.manages(status.vpnId())) {
             return new Response.NotRun(prefix + status.vpnId() + " is not in VPN_CONNECTION_IDS");
+        }
+        String inconsistent = TelemetrySanity.of(status).problem();
+        if (inconsistent != null) {
+            return new Response.NotRun(prefix + inconsistent);
         }
         if (!VpnConnectionStatus.AVAILABLE.equals(status.state())) {
             return new Response.NotRun(prefix + "the connection is " + status.state());

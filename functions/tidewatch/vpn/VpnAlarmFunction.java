@@ -69,9 +69,10 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         List<Object> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        InvocationLimit limit = new InvocationLimit();
         for (ParsedEvent event : AlarmParser.parse(payload)) {
             try {
-                results.add(handle(event, clock.instant()));
+                results.add(handle(event, clock.instant(), limit));
             } catch (NotificationFailedException e) {
                 // Keep going so the other records are still delivered, then fail the invocation below.
                 failures.add(e.getMessage());
@@ -86,23 +87,24 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         output.flush();
     }
 
-    private Map<String, Object> handle(ParsedEvent event, Instant now) {
+    private Map<String, Object> handle(ParsedEvent event, Instant now, InvocationLimit limit) {
         if (event instanceof ParsedEvent.Ignored ignored) {
             Log.debug("event ignored", "event", ignored.what());
             return new VpnAlarmPlan.Skip(ignored.what(), "not an alarm state change").summary();
         }
         if (event instanceof ParsedEvent.TunnelCheck check) {
             Log.info("tunnel check", "schedule", check.rule());
-            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config)), now), null);
+            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config)), now), null,
+                    limit);
         }
         if (event instanceof ParsedEvent.Unrecognised unrecognised) {
             Log.warn("unrecognised payload", "problem", unrecognised.problem());
-            return execute(VpnAlarmDecision.unrecognised(unrecognised), null);
+            return execute(VpnAlarmDecision.unrecognised(unrecognised), null, limit);
         }
         AlarmEvent change = ((ParsedEvent.Alarm) event).event();
         Log.info("alarm received", "alarm", change.alarmName(), "delivery", ((ParsedEvent.Alarm) event).delivery().name(),
                 "oldState", String.valueOf(change.oldState()), "newState", change.newState().name());
-        return execute(plan(change, now), change);
+        return execute(plan(change, now), change, limit);
     }
 
     private Map<String, VpnTelemetry> read(List<String> vpnIds) {
@@ -119,7 +121,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         }
     }
 
-    private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change) {
+    private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change, InvocationLimit limit) {
         if (plan instanceof VpnAlarmPlan.Skip skip) {
             Log.info("no notification", "subject", skip.subject(), "reason", skip.reason());
             return skip.summary();
@@ -127,7 +129,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         VpnAlarmPlan.Notify notify = (VpnAlarmPlan.Notify) plan;
         List<ResponseResult> results = new ArrayList<>();
         for (Response response : notify.responses()) {
-            results.add(runSafely(response));
+            results.add(runSafely(limit.admit(response)));
         }
         Message message = notify.message(results);
         List<String> channels = notifier.send(message);

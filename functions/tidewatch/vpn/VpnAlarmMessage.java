@@ -69,6 +69,14 @@ final class VpnAlarmMessage {
         }
         VpnConnectionStatus status = ((VpnTelemetry.Available) assessment.telemetry()).status();
         facts.add(new Message.Field("VPN", status.vpnId() + " (" + status.state() + ")"));
+        if (assessment.health() instanceof TunnelHealth.Inconsistent inconsistent) {
+            // One field, however many entries: each is suspect, and hundreds would crowd out the message.
+            TelemetrySanity sanity = inconsistent.sanity();
+            facts.add(new Message.Field("Telemetry", sanity.problem() + "; reported UP by an entry: "
+                    + TelemetrySanity.namedTunnels(sanity.up()) + "; reported UP by none: "
+                    + TelemetrySanity.namedTunnels(sanity.notUp())));
+            return facts;
+        }
         for (TunnelTelemetry tunnel : status.tunnels()) {
             StringBuilder value = new StringBuilder(tunnel.status().name())
                     .append(" since ").append(Elapsed.since(tunnel.lastStatusChange(), now));
@@ -103,6 +111,9 @@ final class VpnAlarmMessage {
         }
         if (health instanceof TunnelHealth.AllDown) {
             return assessment.vpnId() + ": EC2 still reports every tunnel DOWN.";
+        }
+        if (health instanceof TunnelHealth.Inconsistent) {
+            return assessment.vpnId() + ": " + assessment.inconsistency() + ".";
         }
         return assessment.vpnId() + ": " + ((TunnelHealth.Unknown) health).why() + ".";
     }
@@ -173,8 +184,8 @@ final class VpnAlarmMessage {
      * good; for each DOWN tunnel without a tunnel log, how to turn logging on. Null when there is nothing to say.
      */
     static String recoveryAdvice(VpnAssessment assessment) {
-        if (!(assessment.telemetry() instanceof VpnTelemetry.Available available)) {
-            return null;
+        if (!(assessment.telemetry() instanceof VpnTelemetry.Available available) || assessment.inconsistency() != null) {
+            return null; // no advice built on telemetry that cannot be right
         }
         VpnConnectionStatus status = available.status();
         List<String> paragraphs = new ArrayList<>();

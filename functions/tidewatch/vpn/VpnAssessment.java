@@ -7,6 +7,11 @@ record VpnAssessment(VpnTelemetry telemetry, TunnelHealth health) {
         return new VpnAssessment(telemetry, TunnelHealth.of(telemetry));
     }
 
+    /** Why the telemetry cannot be acted on ({@link TelemetrySanity#problem()}); null when it can, or was not read. */
+    String inconsistency() {
+        return health instanceof TunnelHealth.Inconsistent inconsistent ? inconsistent.sanity().problem() : null;
+    }
+
     String vpnId() {
         return telemetry.vpnId();
     }

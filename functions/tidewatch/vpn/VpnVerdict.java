@@ -53,6 +53,9 @@ record VpnVerdict(Severity severity, String title, String summary, String advice
                             + VpnAlarmMessage.ips(up.up()) + "): the alarm is stale or the tunnels are flapping. "
                             + "Watch for repeats.");
         }
+        if (health instanceof TunnelHealth.Inconsistent inconsistent) {
+            return inconsistent(inconsistent.sanity(), keepaliveAlarm, event);
+        }
         String why = ((TunnelHealth.Unknown) health).why();
         if (keepaliveAlarm) {
             return new VpnVerdict(Severity.CRITICAL, "Datacenter unreachable (tunnel state of " + vpnId + " unknown)",
@@ -62,5 +65,27 @@ record VpnVerdict(Severity severity, String title, String summary, String advice
         return new VpnVerdict(Severity.WARNING, "VPN alarm: tunnel state of " + vpnId + " unknown",
                 "The tunnels of " + vpnId + " could not be judged (" + why
                         + "), so this rests on the alarm alone: check the VPN console.");
+    }
+
+    /**
+     * Telemetry that cannot be right: it says what each IP was reported as and no more. Critical only when no entry
+     * reports a tunnel UP (or the keepalive reached nothing); never "degraded" or "down" as if the data were sound.
+     */
+    private static VpnVerdict inconsistent(TelemetrySanity sanity, boolean keepaliveAlarm, AlarmEvent event) {
+        String vpnId = sanity.vpnId();
+        String reported = "EC2's telemetry of " + vpnId + " cannot be right: " + sanity.problem() + "; a VPN connection "
+                + "has " + TelemetrySanity.TUNNELS_PER_CONNECTION + " tunnels with one entry each. Reported UP by an "
+                + "entry: " + TelemetrySanity.namedTunnels(sanity.up()) + "; reported UP by none: "
+                + TelemetrySanity.namedTunnels(sanity.notUp()) + ". Which tunnel carries traffic is not known, so "
+                + "Tidewatch replaces and repairs nothing on " + vpnId + " until its telemetry is consistent.";
+        if (keepaliveAlarm) {
+            return new VpnVerdict(Severity.CRITICAL, "Datacenter unreachable (telemetry of " + vpnId + " inconsistent)",
+                    "No datacenter target answered the keepalive. " + reported, VpnAlarmMessage.unreachableAdvice(event));
+        }
+        boolean noneUp = sanity.up().isEmpty();
+        return new VpnVerdict(noneUp ? Severity.CRITICAL : Severity.WARNING,
+                "VPN telemetry inconsistent: " + (noneUp ? "no entry of " + vpnId + " reports a tunnel UP"
+                        : "tunnel state of " + vpnId + " uncertain"),
+                reported + " Check the tunnels in the VPN console.");
     }
 }
