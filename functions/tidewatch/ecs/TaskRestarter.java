@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.json.InvalidInputException;
+import tidewatch.aws.AwsClients;
 import tidewatch.aws.AwsFailure;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.json.JsonObject;
 
 /** Makes the RunTask of a {@link RestartRequest} and reports what happened. */
@@ -34,7 +36,8 @@ final class TaskRestarter {
         this.ecs = ecs;
     }
 
-    public Outcome restart(RestartRequest request) {
+    /** Makes the RunTask within the deadline; without time left it is not made, and a later delivery tries again. */
+    public Outcome restart(RestartRequest request, InvocationDeadline deadline) {
         RunTaskRequest runTask;
         try {
             runTask = runTaskRequest(request);
@@ -43,7 +46,9 @@ final class TaskRestarter {
             return new Outcome(null, "the event's overrides cannot be replayed: " + e.getMessage(), false);
         }
         try {
-            RunTaskResponse response = ecs.runTask(runTask);
+            RunTaskResponse response = ecs.runTask(runTask.toBuilder()
+                    .overrideConfiguration(o -> o.apiCallTimeout(AwsClients.callTimeout(deadline.cap(AwsClients.API_CALL_TIMEOUT))))
+                    .build());
             if (!response.tasks().isEmpty()) {
                 return new Outcome(response.tasks().get(0).taskArn(), null, false);
             }

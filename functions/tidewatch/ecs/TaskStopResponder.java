@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.Notifier;
@@ -17,12 +18,14 @@ import tidewatch.notify.Notifier;
 final class TaskStopResponder {
     private final EcsSettings settings;
     private final EcsState state;
+    private final ContainerLogs logs;
     private final TaskRestarter restarter;
     private final Notifier notifier;
 
-    TaskStopResponder(EcsSettings settings, EcsState state, TaskRestarter restarter, Notifier notifier) {
+    TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier) {
         this.settings = settings;
         this.state = state;
+        this.logs = logs;
         this.restarter = restarter;
         this.notifier = notifier;
     }
@@ -32,7 +35,7 @@ final class TaskStopResponder {
      *
      * @param seen the tasks whose stop this invocation already handled
      */
-    Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results) {
+    Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results, InvocationDeadline deadline) {
         if (!event.isStopped()) {
             Log.debug("ignored: task not stopped", "task", event.taskArn(), "lastStatus", event.lastStatus());
             results.add(messageId, Result.IGNORED);
@@ -49,7 +52,7 @@ final class TaskStopResponder {
             return null;
         }
         try {
-            return decideAndRestart(messageId, event, results);
+            return decideAndRestart(messageId, event, results, deadline);
         } catch (RuntimeException e) {
             Log.error("task stop not handled", "task", event.taskArn(), "eventId", event.eventId(), "error", e);
             results.add(messageId, Result.FAILED);
@@ -58,7 +61,7 @@ final class TaskStopResponder {
     }
 
     /** Diagnoses the stop, decides and restarts; the message itself is sent later, grouped. */
-    private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results) {
+    private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results, InvocationDeadline deadline) {
         TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
         TaskStopPlan plan;
@@ -80,7 +83,7 @@ final class TaskStopResponder {
         boolean retryLater = false;
         Boolean restarted = null;
         if (plan.restart() != null) {
-            TaskRestarter.Outcome outcome = restarter.restart(plan.restart());
+            TaskRestarter.Outcome outcome = restarter.restart(plan.restart(), deadline);
             action = TaskStopDecision.restartResult(plan, outcome.startedTaskArn(), outcome.failure());
             retryLater = !outcome.started() && outcome.retryable();
             restarted = outcome.started();
@@ -120,16 +123,17 @@ final class TaskStopResponder {
      * Sends one message per group: the lead stop speaks for the group, with the count and the other tasks listed.
      * An undelivered message fails its group's records for redelivery. Returns the number of messages sent.
      */
-    int tell(List<TaskStopGroups.Group> groups, BatchResults results) {
+    int tell(List<TaskStopGroups.Group> groups, BatchResults results, InvocationDeadline deadline) {
         int sent = 0;
         for (TaskStopGroups.Group group : groups) {
             if (!group.tellsPeople()) {
                 continue;
             }
             Notice lead = group.lead();
-            TaskStopMessage.LogEvidence logs = state.logEvidence(lead.event(), lead.diagnosis().container(), lead.facts(), settings.logLines());
+            TaskStopMessage.LogEvidence evidence = logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(),
+                    settings.logLines(), deadline);
             Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
-                    lead.plan().crashCount(), logs, group.otherTaskIds());
+                    lead.plan().crashCount(), evidence, group.otherTaskIds());
             try {
                 notifier.send(message);
                 sent++;

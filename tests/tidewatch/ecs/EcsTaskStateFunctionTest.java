@@ -10,17 +10,21 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import com.amazonaws.services.lambda.runtime.Context;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.local.LocalContext;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
@@ -47,9 +51,22 @@ class EcsTaskStateFunctionTest {
     }
 
     private static JsonObject invoke(EcsTaskStateFunction function, String event) throws Exception {
+        return invoke(function, event, null);
+    }
+
+    private static JsonObject invoke(EcsTaskStateFunction function, String event, Context context) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
         return Json.parseObject(out.toString(StandardCharsets.UTF_8), "output");
+    }
+
+    /** An invocation that starts now with {@code timeout} as the function's timeout. */
+    private static Context invocation(Duration timeout) {
+        return new LocalContext("EcsTaskStateFunction", 512, timeout, Instant.now(), InstantSource.system());
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     private static String sqsBatch(String... bodiesAndIds) {
@@ -363,5 +380,20 @@ class EcsTaskStateFunctionTest {
         String message = publishedMessage();
         assertTrue(message.contains("Stopped at: unknown"), message);
         assertTrue(message.contains("Abnormal stops in a row: 3"), "counted after the stops ECS knows: " + message);
+    }
+
+    // ---- inside the invocation's deadline (issue 21) ------------------------------------------------------------------
+
+    @Test
+    void whileEcsHangsEveryCallIsCutToTheDeadlineAndTheInvocationEndsInsideItsTimeout() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
+        Duration timeout = Duration.ofSeconds(10);
+
+        long started = System.nanoTime();
+        invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
+        Duration took = since(started);
+
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        assertFalse(sandbox.calls("ecs", "DescribeTaskDefinition").isEmpty(), "ECS was called: " + sandbox.calls());
     }
 }
