@@ -83,14 +83,15 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         }
         boolean batch = root.has("Records");
 
-        state.startBatch(deadline);
+        InvocationDeadline deciding = deadline.keeping(TaskStopResponder.TIME_TO_TELL);
+        state.startBatch(deciding);
         if (batch) {
             readStandaloneTags(events.values());
         }
         Set<String> seen = new HashSet<>();
         List<Notice> notices = new ArrayList<>();
         events.forEach((messageId, event) -> {
-            Notice notice = responder.respond(messageId, event, seen, results, deadline);
+            Notice notice = responder.respond(messageId, event, seen, results, deciding);
             if (notice != null) {
                 notices.add(notice);
             }

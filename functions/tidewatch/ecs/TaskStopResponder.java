@@ -1,5 +1,6 @@
 package tidewatch.ecs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,18 @@ import tidewatch.notify.Notifier;
 
 /**
  * Responds to the task stops of one invocation: diagnoses and decides each stop, restarts where the plan says so,
- * then tells people once per {@link TaskStopGroups group}.
+ * then tells people once per {@link TaskStopGroups group}. The stops are decided within the invocation's deadline
+ * less {@link #TIME_TO_TELL}, kept for the messages; a stop left undecided, or a group left untold, when the time runs
+ * out fails its records, and only those, so that SQS delivers them again while nothing told is told twice.
  */
 final class TaskStopResponder {
+    /** Kept back from deciding for telling people: one message on both channels (Slack's 4 s read timeout, and a margin). */
+    static final Duration TIME_TO_TELL = Duration.ofSeconds(5);
+    /** The least time worth starting to decide a stop with (its reads would otherwise all be cut to nothing). */
+    static final Duration LEAST_TIME_TO_DECIDE = Duration.ofSeconds(1);
+    /** The least time worth starting a message with. */
+    static final Duration LEAST_TIME_TO_SEND = Duration.ofSeconds(1);
+
     private final EcsSettings settings;
     private final EcsState state;
     private final ContainerLogs logs;
@@ -33,7 +43,8 @@ final class TaskStopResponder {
     /**
      * Decides about one event and records its result; returns what is to be told about it, or null.
      *
-     * @param seen the tasks whose stop this invocation already handled
+     * @param seen     the tasks whose stop this invocation already handled
+     * @param deadline the deciding's deadline: the invocation's, keeping {@link #TIME_TO_TELL}
      */
     Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results, InvocationDeadline deadline) {
         if (!event.isStopped()) {
@@ -44,6 +55,12 @@ final class TaskStopResponder {
         if (!settings.watches(event.clusterArn())) {
             Log.debug("ignored: cluster not watched", "cluster", event.clusterArn());
             results.add(messageId, Result.IGNORED);
+            return null;
+        }
+        if (!deadline.allows(LEAST_TIME_TO_DECIDE)) {
+            Log.warn("task stop not handled: no time left in the invocation; kept for redelivery", "task", event.taskArn(),
+                    "eventId", event.eventId());
+            results.add(messageId, Result.FAILED);
             return null;
         }
         if (!seen.add(event.taskArn())) { // a task stops once; a second STOPPED event of it is a duplicate
@@ -121,7 +138,8 @@ final class TaskStopResponder {
 
     /**
      * Sends one message per group: the lead stop speaks for the group, with the count and the other tasks listed.
-     * An undelivered message fails its group's records for redelivery. Returns the number of messages sent.
+     * An undelivered message, or one left unsent because the invocation's time ran out, fails its group's records
+     * for redelivery. Returns the number of messages sent.
      */
     int tell(List<TaskStopGroups.Group> groups, BatchResults results, InvocationDeadline deadline) {
         int sent = 0;
@@ -130,6 +148,12 @@ final class TaskStopResponder {
                 continue;
             }
             Notice lead = group.lead();
+            if (!deadline.allows(LEAST_TIME_TO_SEND)) {
+                Log.error("task stop message not sent: no time left in the invocation; the events will be retried", "key", lead.key(),
+                        "events", group.notices().size());
+                results.fail(group.notices().stream().map(Notice::messageId).toList());
+                continue;
+            }
             TaskStopMessage.LogEvidence evidence = logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(),
                     settings.logLines(), deadline);
             Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),

@@ -390,10 +390,97 @@ class EcsTaskStateFunctionTest {
         Duration timeout = Duration.ofSeconds(10);
 
         long started = System.nanoTime();
-        invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
         Duration took = since(started);
 
         assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         assertFalse(sandbox.calls("ecs", "DescribeTaskDefinition").isEmpty(), "ECS was called: " + sandbox.calls());
+        assertEquals(List.of(), output.array("batchItemFailures"), "told, with what could be read in time");
+        assertEquals(1, sandbox.calls("sns", "Publish").size());
+        assertEquals(1, sandbox.calls("slack", "post").size());
+    }
+
+    /** The crash sample as a stop of service web-{@code n}: a task, a service and so a message of its own. */
+    private static String crashOfService(int n) {
+        return Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> {
+            d.put("group", "service:web-" + n);
+            d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + String.format("%032x", n));
+            d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web-" + n + ":1");
+        }));
+    }
+
+    @Test
+    void whenTheTimeRunsOutOnlyTheRecordsNotToldAreReturnedForRedelivery() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
+        Duration timeout = Duration.ofSeconds(12);
+        List<String> batch = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            batch.add("m-" + n);
+            batch.add(crashOfService(n));
+        }
+
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, sqsBatch(batch.toArray(String[]::new)), invocation(timeout));
+        Duration took = since(started);
+
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        List<String> told = toldRecords(4);
+        assertFalse(told.isEmpty(), "the first stop is decided and told inside the budget: " + sandbox.calls("sns", "Publish"));
+        assertFalse(failedRecords(output).isEmpty(), "ECS hangs, so not every stop could be decided in time");
+        assertEquals(untold(4, told), failedRecords(output), "exactly the records not told are returned; those told never are");
+        assertEquals(told.size(), sandbox.calls("slack", "post").size());
+        assertTrue(logs.text().contains("task stop not handled: no time left in the invocation; kept for redelivery"), logs.text());
+    }
+
+    @Test
+    void aGroupLeftUntoldWhenTheTimeRunsOutFailsItsRecordsAndOnlyThose() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("sns", "timeout"));
+        sandbox.slowResponse(Duration.ofMillis(1500)); // each Publish answered late but within the read timeout
+        Duration timeout = Duration.ofSeconds(9);
+        List<String> batch = new ArrayList<>();
+        for (int n = 1; n <= 6; n++) {
+            batch.add("m-" + n);
+            batch.add(crashOfService(n));
+        }
+
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, sqsBatch(batch.toArray(String[]::new)), invocation(timeout));
+        Duration took = since(started);
+
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        List<String> told = toldRecords(6);
+        assertFalse(told.isEmpty(), "the first messages go out: " + sandbox.calls("sns", "Publish"));
+        assertEquals(untold(6, told), failedRecords(output), "exactly the records not told are returned; those told never are");
+        assertTrue(logs.text().contains("task stop message not sent: no time left in the invocation; the events will be retried"),
+                logs.text());
+    }
+
+    /** The records m-1..m-{@code count} (of {@link #crashOfService}) whose stop was published, each at most once. */
+    private List<String> toldRecords(int count) {
+        List<String> subjects = sandbox.calls("sns", "Publish").stream().map(c -> (String) c.params().get("Subject")).toList();
+        List<String> told = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            String service = "Service web-" + n + " in prod";
+            long messages = subjects.stream().filter(subject -> subject.contains(service)).count();
+            assertTrue(messages <= 1, subjects.toString());
+            if (messages == 1) {
+                told.add("m-" + n);
+            }
+        }
+        return told;
+    }
+
+    private static List<String> untold(int count, List<String> told) {
+        List<String> untold = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            if (!told.contains("m-" + n)) {
+                untold.add("m-" + n);
+            }
+        }
+        return untold;
+    }
+
+    private static List<String> failedRecords(JsonObject output) {
+        return output.objects("batchItemFailures").stream().map(f -> f.string("itemIdentifier")).toList();
     }
 }
