@@ -3,8 +3,6 @@ package tidewatch.ecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -17,6 +15,7 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.json.InvalidInputException;
 import tidewatch.aws.AwsClients;
+import tidewatch.aws.AwsErrors;
 import tidewatch.aws.AwsFailure;
 import tidewatch.lambda.InvocationDeadline;
 import tidewatch.json.JsonObject;
@@ -55,16 +54,8 @@ final class TaskRestarter {
             String reasons = response.failures().stream().map(f -> f.reason() + (f.detail() == null ? "" : " " + f.detail())).toList().toString();
             return new Outcome(null, "ECS started no task: " + reasons, true);
         } catch (SdkException e) {
-            return new Outcome(null, AwsFailure.describe(e), isTransient(e));
+            return new Outcome(null, AwsFailure.describe(e), AwsErrors.isTransient(e));
         }
-    }
-
-    /** Throttling, server errors and network failures may pass; access denied or a bad request will not. */
-    static boolean isTransient(SdkException e) {
-        if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
     }
 
     static RunTaskRequest runTaskRequest(RestartRequest request) {

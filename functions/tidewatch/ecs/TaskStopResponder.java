@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tidewatch.aws.AwsErrors;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
 import tidewatch.lambda.InvocationDeadline;
@@ -86,14 +87,7 @@ final class TaskStopResponder {
             plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
                     settings.crashLoop());
         } else {
-            EcsTaskRecord record = standaloneRecord(event);
-            if (record != null && !record.mismatches(event).isEmpty()) {
-                Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
-                        "eventId", event.eventId(), "members", record.mismatches(event));
-            }
-            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
-                    record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
-                            : CrashLoop.Count.NONE, settings.crashLoop());
+            plan = standalonePlan(event, diagnosis);
         }
 
         String action = plan.action();
@@ -120,20 +114,41 @@ final class TaskStopResponder {
         return at == null ? settings.crashLoop().countUntimed(stops.values()) : settings.crashLoop().count(stops.values(), at);
     }
 
-    /**
-     * ECS's record of the task. With restarts off it only enriches the message, so a failed read degrades to
-     * "unknown" instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
-     */
-    private EcsTaskRecord standaloneRecord(TaskStopEvent event) {
+    /** The plan for a standalone task, from ECS's record of it and its restart policy. */
+    private TaskStopPlan standalonePlan(TaskStopEvent event, Diagnosis diagnosis) {
+        EcsTaskRecord record;
         try {
-            return state.task(event.clusterArn(), event.taskArn());
+            record = state.task(event.clusterArn(), event.taskArn());
         } catch (RuntimeException e) {
-            if (settings.restartsEnabled()) {
-                throw e;
-            }
-            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
-            return null;
+            return unreadableRecord(event, diagnosis, e);
         }
+        if (record != null && !record.mismatches(event).isEmpty()) {
+            Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
+                    "eventId", event.eventId(), "members", record.mismatches(event));
+        }
+        return TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
+                record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
+                        : CrashLoop.Count.NONE, settings.crashLoop());
+    }
+
+    /**
+     * ECS's record of the task could not be read. With restarts off it only enriches the message, so the stop is told
+     * with the policy "unknown"; with restarts on, a failure a retry may get past (throttling, 5xx, a timeout) keeps
+     * the event for a retry, while a permanent one (a denial, a refused request: {@link AwsErrors}) is told at once,
+     * saying which call failed, since no retry can read the record either.
+     */
+    private TaskStopPlan unreadableRecord(TaskStopEvent event, Diagnosis diagnosis, RuntimeException e) {
+        if (!settings.restartsEnabled()) {
+            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
+            return TaskStopDecision.forStandaloneTask(event, diagnosis, null, false, CrashLoop.Count.NONE, settings.crashLoop());
+        }
+        if (!AwsErrors.isPermanent(e)) {
+            throw e;
+        }
+        String failure = AwsErrors.permanentFailure("ecs:DescribeTasks", e);
+        Log.error("task record unreadable and no retry can read it; told without a restart", "task", event.taskArn(),
+                "eventId", event.eventId(), "error", failure);
+        return TaskStopDecision.forUnreadableRecord(diagnosis, failure);
     }
 
     /**

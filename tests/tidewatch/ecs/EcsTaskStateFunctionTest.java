@@ -195,6 +195,23 @@ class EcsTaskStateFunctionTest {
     }
 
     @Test
+    void aDeniedTaskRecordWithRestartsOnIsToldAtOnceAndNotRetried() throws Exception {
+        EcsTaskStateFunction function = function(
+                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.DescribeTasks", "AccessDeniedException"),
+                "ENABLE_TASK_RESTARTS", "true");
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+
+        assertEquals(List.of(), output.array("batchItemFailures"), "a retry would be denied the same way");
+        assertEquals(2, sandbox.calls("ecs", "DescribeTasks").size(), "read ahead, then its own record: a denial is not retried");
+        assertTrue(sandbox.calls("ecs", "RunTask").isEmpty(), "the restart policy is unknown, so nothing is restarted");
+        assertEquals(1, sandbox.calls("slack", "post").size());
+        String message = publishedMessage();
+        assertTrue(message.contains("No restart: ecs:DescribeTasks denied (AccessDeniedException: injected by the sandbox"), message);
+        assertTrue(message.contains("the restart was not tried"), message);
+        assertTrue(logs.text().contains("task record unreadable and no retry can read it; told without a restart"), logs.text());
+    }
+
+    @Test
     void restartsAreOffByDefault() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")));
         invoke(function, SampleEvents.text("ecs-standalone-task-crashed.json"));
