@@ -55,7 +55,7 @@ final class EcsPriming {
                 .request(() -> state.describeTaskDefinition("arn:aws:ecs:us-east-1:000000000000:task-definition/priming:1"))
                 .request(() -> state.listStoppedTasks(sampleEvent(), null))
                 .request(() -> state.readTasks(sampleEvent().clusterArn(), List.of(sampleEvent().taskArn())))
-                .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, AwsClients.API_CALL_TIMEOUT))
+                .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, ContainerLogs.READ_TIMEOUT))
                 .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
         return priming.run(aws.http());

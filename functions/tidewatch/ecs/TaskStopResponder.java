@@ -170,7 +170,7 @@ final class TaskStopResponder {
                 continue;
             }
             TaskStopMessage.LogEvidence evidence = logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(),
-                    settings.logLines(), deadline);
+                    settings.logLines(), deadline.keeping(TIME_TO_TELL));
             Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
                     lead.plan().crashCount(), evidence, group.otherTaskIds());
             try {

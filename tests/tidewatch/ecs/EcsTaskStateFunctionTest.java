@@ -500,4 +500,42 @@ class EcsTaskStateFunctionTest {
     private static List<String> failedRecords(JsonObject output) {
         return output.objects("batchItemFailures").stream().map(f -> f.string("itemIdentifier")).toList();
     }
+
+    @Test
+    void whileLogsHangTheCrashIsToldWithoutItsLogLinesAndSaysSo() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("logs", "timeout"));
+        Duration timeout = Duration.ofSeconds(15);
+
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
+        Duration took = since(started);
+
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Log lines: not read: timed out after " + ContainerLogs.READ_TIMEOUT.toMillis() + " ms"), message);
+        assertTrue(message.contains("Container log stream"), "the link to the stream stays: " + message);
+        assertFalse(message.contains("Connection refused & giving up"), "no log line: " + message);
+        assertEquals("[CRITICAL] Service web is crash-looping in prod (3 abnormal stops)", sandbox.calls("sns", "Publish").get(0).params().get("Subject"));
+        assertEquals(1, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void withNoTimeLeftForThemTheLogLinesAreNotReadAndTheMessageSaysSo() throws Exception {
+        // ListTasks hangs until the stops' share of the time is spent: what is left is kept for the message itself.
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json"))
+                .fault("ecs.ListTasks", "timeout").fault("logs", "timeout"));
+        Duration timeout = Duration.ofSeconds(9);
+
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
+        Duration took = since(started);
+
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Log lines: not read: no time left in the invocation"), message);
+        assertTrue(logs.text().contains("\"log lines not read: no time left in the invocation\""), logs.text());
+        assertEquals(1, sandbox.calls("slack", "post").size());
+    }
 }
