@@ -65,8 +65,13 @@ class EcsTaskStateFunctionTest {
         return new LocalContext("EcsTaskStateFunction", 512, timeout, Instant.now(), InstantSource.system());
     }
 
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    /** Invokes with {@code timeout} as the function's timeout, and checks that the invocation ended inside it. */
+    private static JsonObject invokeWithin(Duration timeout, EcsTaskStateFunction function, String event) throws Exception {
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, event, invocation(timeout));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        return output;
     }
 
     private static String sqsBatch(String... bodiesAndIds) {
@@ -194,12 +199,16 @@ class EcsTaskStateFunctionTest {
         assertTrue(logs.text().contains("task tags unreadable; restarts are off"));
     }
 
+    /** The standalone crash sample in a batch, restarts on, against the restart sample's world with one fault. */
+    private JsonObject nightlyReportCrashWithRestartsOn(String operation, String fault) throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")).fault(operation, fault),
+                "ENABLE_TASK_RESTARTS", "true");
+        return invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+    }
+
     @Test
     void aDeniedTaskRecordWithRestartsOnIsToldAtOnceAndNotRetried() throws Exception {
-        EcsTaskStateFunction function = function(
-                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.DescribeTasks", "AccessDeniedException"),
-                "ENABLE_TASK_RESTARTS", "true");
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        JsonObject output = nightlyReportCrashWithRestartsOn("ecs.DescribeTasks", "AccessDeniedException");
 
         assertEquals(List.of(), output.array("batchItemFailures"), "a retry would be denied the same way");
         assertEquals(2, sandbox.calls("ecs", "DescribeTasks").size(), "read ahead, then its own record: a denial is not retried");
@@ -222,10 +231,7 @@ class EcsTaskStateFunctionTest {
 
     @Test
     void aThrottledRestartIsReportedAndTheEventKeptForRetry() throws Exception {
-        EcsTaskStateFunction function = function(
-                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.RunTask", "ThrottlingException"),
-                "ENABLE_TASK_RESTARTS", "true");
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        JsonObject output = nightlyReportCrashWithRestartsOn("ecs.RunTask", "ThrottlingException");
         assertEquals(List.of(Map.of("itemIdentifier", "m-1")), output.array("batchItemFailures"));
         String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
         assertTrue(message.contains("Restart failed (ThrottlingException: injected by the sandbox: ThrottlingException)"), message);
@@ -404,43 +410,36 @@ class EcsTaskStateFunctionTest {
     @Test
     void whileEcsHangsEveryCallIsCutToTheDeadlineAndTheInvocationEndsInsideItsTimeout() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
-        Duration timeout = Duration.ofSeconds(10);
 
-        long started = System.nanoTime();
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
-        Duration took = since(started);
+        JsonObject output = invokeWithin(Duration.ofSeconds(10), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
 
-        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         assertFalse(sandbox.calls("ecs", "DescribeTaskDefinition").isEmpty(), "ECS was called: " + sandbox.calls());
         assertEquals(List.of(), output.array("batchItemFailures"), "told, with what could be read in time");
         assertEquals(1, sandbox.calls("sns", "Publish").size());
         assertEquals(1, sandbox.calls("slack", "post").size());
     }
 
-    /** The crash sample as a stop of service web-{@code n}: a task, a service and so a message of its own. */
-    private static String crashOfService(int n) {
-        return Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> {
-            d.put("group", "service:web-" + n);
-            d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + String.format("%032x", n));
-            d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web-" + n + ":1");
-        }));
+    /** A batch of m-1..m-{@code count}, record n the crash sample as a stop of service web-n: each its own message. */
+    private static String crashesOfServices(int count) {
+        List<String> batch = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            int service = n;
+            batch.add("m-" + n);
+            batch.add(Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> {
+                d.put("group", "service:web-" + service);
+                d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + String.format("%032x", service));
+                d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web-" + service + ":1");
+            })));
+        }
+        return sqsBatch(batch.toArray(String[]::new));
     }
 
     @Test
     void whenTheTimeRunsOutOnlyTheRecordsNotToldAreReturnedForRedelivery() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
-        Duration timeout = Duration.ofSeconds(12);
-        List<String> batch = new ArrayList<>();
-        for (int n = 1; n <= 4; n++) {
-            batch.add("m-" + n);
-            batch.add(crashOfService(n));
-        }
 
-        long started = System.nanoTime();
-        JsonObject output = invoke(function, sqsBatch(batch.toArray(String[]::new)), invocation(timeout));
-        Duration took = since(started);
+        JsonObject output = invokeWithin(Duration.ofSeconds(12), function, crashesOfServices(4));
 
-        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         List<String> told = toldRecords(4);
         assertFalse(told.isEmpty(), "the first stop is decided and told inside the budget: " + sandbox.calls("sns", "Publish"));
         assertFalse(failedRecords(output).isEmpty(), "ECS hangs, so not every stop could be decided in time");
@@ -453,18 +452,9 @@ class EcsTaskStateFunctionTest {
     void aGroupLeftUntoldWhenTheTimeRunsOutFailsItsRecordsAndOnlyThose() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("sns", "timeout"));
         sandbox.slowResponse(Duration.ofMillis(1500)); // each Publish answered late but within the read timeout
-        Duration timeout = Duration.ofSeconds(9);
-        List<String> batch = new ArrayList<>();
-        for (int n = 1; n <= 6; n++) {
-            batch.add("m-" + n);
-            batch.add(crashOfService(n));
-        }
 
-        long started = System.nanoTime();
-        JsonObject output = invoke(function, sqsBatch(batch.toArray(String[]::new)), invocation(timeout));
-        Duration took = since(started);
+        JsonObject output = invokeWithin(Duration.ofSeconds(9), function, crashesOfServices(6));
 
-        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         List<String> told = toldRecords(6);
         assertFalse(told.isEmpty(), "the first messages go out: " + sandbox.calls("sns", "Publish"));
         assertEquals(untold(6, told), failedRecords(output), "exactly the records not told are returned; those told never are");
@@ -472,7 +462,7 @@ class EcsTaskStateFunctionTest {
                 logs.text());
     }
 
-    /** The records m-1..m-{@code count} (of {@link #crashOfService}) whose stop was published, each at most once. */
+    /** The records m-1..m-{@code count} (of {@link #crashesOfServices}) whose stop was published, each at most once. */
     private List<String> toldRecords(int count) {
         List<String> subjects = sandbox.calls("sns", "Publish").stream().map(c -> (String) c.params().get("Subject")).toList();
         List<String> told = new ArrayList<>();
@@ -504,13 +494,9 @@ class EcsTaskStateFunctionTest {
     @Test
     void whileLogsHangTheCrashIsToldWithoutItsLogLinesAndSaysSo() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("logs", "timeout"));
-        Duration timeout = Duration.ofSeconds(15);
 
-        long started = System.nanoTime();
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
-        Duration took = since(started);
+        JsonObject output = invokeWithin(Duration.ofSeconds(15), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
 
-        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         assertEquals(List.of(), output.array("batchItemFailures"));
         String message = publishedMessage();
         assertTrue(message.contains("Log lines: not read: timed out after " + ContainerLogs.READ_TIMEOUT.toMillis() + " ms"), message);
@@ -525,13 +511,9 @@ class EcsTaskStateFunctionTest {
         // ListTasks hangs until the stops' share of the time is spent: what is left is kept for the message itself.
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json"))
                 .fault("ecs.ListTasks", "timeout").fault("logs", "timeout"));
-        Duration timeout = Duration.ofSeconds(9);
 
-        long started = System.nanoTime();
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")), invocation(timeout));
-        Duration took = since(started);
+        JsonObject output = invokeWithin(Duration.ofSeconds(9), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
 
-        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
         assertEquals(List.of(), output.array("batchItemFailures"));
         String message = publishedMessage();
         assertTrue(message.contains("Log lines: not read: no time left in the invocation"), message);
