@@ -32,7 +32,8 @@ class LayeringTest {
 
     /** Classes outside those packages that may use SDK types, each with why: adding one is a decision, made here. */
     private static final Map<String, String> SDK_USERS = Map.ofEntries(
-            Map.entry("ecs.EcsState", "adapter: the ECS and CloudWatch Logs reads"),
+            Map.entry("ecs.EcsState", "adapter: the ECS reads"),
+            Map.entry("ecs.ContainerLogs", "adapter: the CloudWatch Logs read of a container's last lines"),
             Map.entry("ecs.TaskRestarter", "adapter: RunTask"),
             Map.entry("ecs.EcsPriming", "primes EcsState's reading of an SDK TaskDefinition"),
             Map.entry("ecs.EcsTaskStateFunction", "handler: gives both ECS adapters one client"),

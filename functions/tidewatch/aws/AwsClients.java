@@ -10,6 +10,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -36,7 +37,10 @@ public final class AwsClients {
     /** Connect and read timeouts of every call, AWS API or Slack webhook. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(4);
-    private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
+    /** The most one call with its retries may take; a call inside an invocation takes less when less is left. */
+    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
+    /** The least time worth starting a call with. */
+    public static final Duration LEAST_CALL_TIME = Duration.ofMillis(200);
     /**
      * Runs the SDK's call timeouts for every client. Left to itself the SDK gives each client a scheduled pool of its
      * own (threads and their stacks, per client); one daemon thread is plenty for a function that makes one call at a
@@ -50,6 +54,9 @@ public final class AwsClients {
      */
     public static final SdkPlugin SEND_ONCE = config -> config.overrideConfiguration(
             c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+
+    /** The message of a call not made because the invocation has no time left for it. */
+    public static final String NO_TIME_LEFT = "not attempted: no time left in the invocation";
 
     private final SdkHttpClient http;
     private final Region region;
@@ -87,6 +94,20 @@ public final class AwsClients {
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(readTimeout)
                 .build());
+    }
+
+    /**
+     * The {@code apiCallTimeout} of one call, already cut to the invocation's time left (callers pass
+     * {@code deadline.cap(API_CALL_TIMEOUT)}). With less than {@link #LEAST_CALL_TIME} left the call is not made: it
+     * could not finish, and the SDK reads a timeout of 0 ms as no timeout at all.
+     *
+     * @throws SdkClientException "not attempted: no time left in the invocation", like any failed call
+     */
+    public static Duration callTimeout(Duration capped) {
+        if (capped.compareTo(LEAST_CALL_TIME) < 0) {
+            throw SdkClientException.create(NO_TIME_LEFT);
+        }
+        return capped;
     }
 
     public SdkHttpClient http() {

@@ -10,6 +10,7 @@ import tidewatch.aws.AwsClients;
 import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.notify.NotifyPriming;
 import tidewatch.notify.Notifier;
 import tidewatch.notify.SlackMessage;
@@ -18,7 +19,7 @@ import tidewatch.notify.SnsMessage;
 /**
  * SnapStart priming of {@link EcsTaskStateFunction} (see {@link SnapStartPriming}): parses a task stop as EventBridge
  * and SQS deliver it, diagnoses it, decides, renders its message for both channels, and makes the calls of the
- * function's own adapters ({@link EcsState}'s reads, {@link TaskRestarter}'s RunTask, the notifier's channels), each
+ * function's own adapters ({@link EcsState}'s and {@link ContainerLogs}' reads, {@link TaskRestarter}'s RunTask, the notifier's channels), each
  * stopped before it is sent.
  */
 final class EcsPriming {
@@ -47,15 +48,15 @@ final class EcsPriming {
 
     private EcsPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws, EcsState state, TaskRestarter restarter, Notifier notifier) {
+    static SnapStartPriming.Result prime(AwsClients aws, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier) {
         SnapStartPriming priming = new SnapStartPriming("EcsTaskStateFunction")
                 .step(EcsPriming::handleSample)
                 .step(() -> NotifyPriming.renderSample("ecs"))
                 .request(() -> state.describeTaskDefinition("arn:aws:ecs:us-east-1:000000000000:task-definition/priming:1"))
                 .request(() -> state.listStoppedTasks(sampleEvent(), null))
                 .request(() -> state.readTasks(sampleEvent().clusterArn(), List.of(sampleEvent().taskArn())))
-                .request(() -> state.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20))
-                .request(() -> restarter.restart(SAMPLE_RESTART));
+                .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, ContainerLogs.READ_TIMEOUT))
+                .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
         return priming.run(aws.http());
     }

@@ -1,5 +1,6 @@
 package tidewatch.ecs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
@@ -22,26 +21,32 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskField;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
+import tidewatch.aws.AwsClients;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
-import tidewatch.text.Text;
 
 /**
- * The reads of AWS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions
- * are immutable), ECS's record of the task with its tags, the service's recently stopped tasks, and the failed container's last log lines.
- * Reads that only enrich a message degrade to "unknown"; the tag read that decides a restart does not.
+ * The reads of ECS state that a task-stop diagnosis needs: the task definition (cached per revision, as revisions
+ * are immutable), ECS's record of the task with its tags, and the service's recently stopped tasks. Reads that only
+ * enrich a message degrade to "unknown"; the tag read that decides a restart does not. Each call's timeout is cut to
+ * the time the batch has left ({@link #startBatch}).
  */
 final class EcsState {
     private static final int MAX_STOPPED_TASK_PAGES = 3;
 
     private final EcsClient ecs;
-    private final CloudWatchLogsClient logs;
     private final Map<String, TaskDefinitionFacts> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Instant>> stoppedByService = new HashMap<>();
     private final Map<String, EcsTaskRecord> tasksByArn = new HashMap<>();
+    private InvocationDeadline deadline = InvocationDeadline.unbounded();
 
-    public EcsState(EcsClient ecs, CloudWatchLogsClient logs) {
+    public EcsState(EcsClient ecs) {
         this.ecs = ecs;
-        this.logs = logs;
+    }
+
+    /** The timeout of the next call: its own, or what the batch has left; none is made without time left. */
+    private Duration timeout() {
+        return AwsClients.callTimeout(deadline.cap(AwsClients.API_CALL_TIMEOUT));
     }
 
     public TaskDefinitionFacts taskDefinition(String arn) {
@@ -61,7 +66,8 @@ final class EcsState {
 
     /** The bare call, which SnapStart priming ({@link EcsPriming}) makes too: so it primes the requests made here. */
     TaskDefinition describeTaskDefinition(String arn) {
-        return ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(arn).overrideConfiguration(o -> o.apiCallTimeout(timeout())))
+                .taskDefinition();
     }
 
     static TaskDefinitionFacts facts(TaskDefinition definition) {
@@ -103,7 +109,8 @@ final class EcsState {
     void readTasks(String cluster, List<String> taskArns) {
         for (int start = 0; start < taskArns.size(); start += 100) {
             List<String> chunk = taskArns.subList(start, Math.min(taskArns.size(), start + 100));
-            DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk).include(TaskField.TAGS));
+            DescribeTasksResponse response = ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk).include(TaskField.TAGS)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout())));
             chunk.forEach(arn -> tasksByArn.put(arn, null));
             for (Task task : response.tasks()) {
                 tasksByArn.put(task.taskArn(), record(task));
@@ -154,8 +161,12 @@ final class EcsState {
         return EcsTaskRecord.replayable(map);
     }
 
-    /** Forgets what the last batch read: each batch reads ECS's record of stopped tasks and tags afresh. */
-    public void startBatch() {
+    /**
+     * Forgets what the last batch read, since each batch reads ECS's record of stopped tasks and tags afresh, and
+     * keeps the batch's deadline: no call outlasts it.
+     */
+    public void startBatch(InvocationDeadline deadline) {
+        this.deadline = deadline;
         stoppedByService.clear();
         tasksByArn.clear();
     }
@@ -182,7 +193,8 @@ final class EcsState {
             do {
                 ListTasksResponse listed = listStoppedTasks(event, token);
                 if (!listed.taskArns().isEmpty()) {
-                    for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())).tasks()) {
+                    for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())
+                            .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).tasks()) {
                         TaskStopEvent stopped = fromTask(task, event);
                         if (stopped.stoppedAt() != null && event.group().equals(stopped.group())
                                 && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
@@ -201,7 +213,8 @@ final class EcsState {
     /** The bare call, primed too. */
     ListTasksResponse listStoppedTasks(TaskStopEvent event, String token) {
         return ecs.listTasks(r -> {
-            r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token);
+            r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout()));
             if (event.isServiceTask()) {
                 r.serviceName(event.groupName());
             } else {
@@ -218,32 +231,5 @@ final class EcsState {
                 task.group(), task.taskDefinitionArn(), task.availabilityZone(), task.lastStatus(), task.stopCodeAsString(),
                 task.stoppedReason(), task.stoppedAt(), task.launchTypeAsString(), task.capacityProviderName(),
                 task.platformVersion(), task.version() == null ? 0 : task.version(), containers, List.of(), Map.of());
-    }
-
-    /** The last lines of the container's awslogs stream, when the container logs there. */
-    public TaskStopMessage.LogEvidence logEvidence(TaskStopEvent event, String container, TaskDefinitionFacts facts, int lines) {
-        TaskDefinitionFacts.ContainerFacts containerFacts = container == null ? null : facts.container(container);
-        if (containerFacts == null || containerFacts.logGroup() == null || containerFacts.logStreamPrefix() == null) {
-            return null;
-        }
-        String stream = containerFacts.logStreamPrefix() + "/" + container + "/" + event.taskId();
-        if (lines == 0) {
-            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(), null);
-        }
-        try {
-            List<String> last = lastLogLines(containerFacts.logGroup(), stream, lines);
-            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), last,
-                    last.isEmpty() ? "the log stream is empty" : null);
-        } catch (SdkException e) {
-            Log.warn("log lines unreadable", "logGroup", containerFacts.logGroup(), "logStream", stream, "error", e);
-            return new TaskStopMessage.LogEvidence(containerFacts.logGroup(), stream, containerFacts.logRegion(), List.of(),
-                    Text.oneLine(e.getClass().getSimpleName()));
-        }
-    }
-
-    /** The bare call, primed too. */
-    List<String> lastLogLines(String group, String stream, int lines) {
-        return logs.getLogEvents(r -> r.logGroupName(group).logStreamName(stream).limit(lines).startFromHead(false))
-                .events().stream().map(OutputLogEvent::message).toList();
     }
 }

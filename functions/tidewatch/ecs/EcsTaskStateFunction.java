@@ -34,6 +34,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final AwsClients aws;
     private final EcsSettings settings;
     private final EcsState state;
+    private final ContainerLogs logs;
     private final TaskRestarter restarter;
     private final Notifier notifier;
     private final TaskStopResponder responder;
@@ -46,16 +47,17 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     EcsTaskStateFunction(Settings settings, AwsClients aws) {
         this.aws = aws;
         this.settings = EcsSettings.from(settings);
-        this.state = new EcsState(aws.ecs(), aws.logs());
+        this.state = new EcsState(aws.ecs());
+        this.logs = new ContainerLogs(aws.logs());
         this.restarter = new TaskRestarter(aws.ecs());
         this.notifier = Notifier.fromSettings(settings, aws);
-        this.responder = new TaskStopResponder(this.settings, state, restarter, notifier);
+        this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        EcsPriming.prime(aws, state, restarter, notifier);
+        EcsPriming.prime(aws, state, logs, restarter, notifier);
     }
 
     @Override
@@ -66,7 +68,8 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Log.startInvocation(context);
-        notifier.beginInvocation(InvocationDeadline.of(context));
+        InvocationDeadline deadline = InvocationDeadline.of(context);
+        notifier.beginInvocation(deadline);
         BatchResults results = new BatchResults();
         JsonObject root;
         Map<String, TaskStopEvent> events; // by SQS message id; one event under a null id when EventBridge calls directly
@@ -80,19 +83,20 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         }
         boolean batch = root.has("Records");
 
-        state.startBatch();
+        InvocationDeadline deciding = deadline.keeping(TaskStopResponder.TIME_TO_TELL);
+        state.startBatch(deciding);
         if (batch) {
             readStandaloneTags(events.values());
         }
         Set<String> seen = new HashSet<>();
         List<Notice> notices = new ArrayList<>();
         events.forEach((messageId, event) -> {
-            Notice notice = responder.respond(messageId, event, seen, results);
+            Notice notice = responder.respond(messageId, event, seen, results, deciding);
             if (notice != null) {
                 notices.add(notice);
             }
         });
-        int sent = responder.tell(TaskStopGroups.of(notices), results);
+        int sent = responder.tell(TaskStopGroups.of(notices), results, deadline);
 
         Log.info(batch ? "batch handled" : "event handled", "records", batch ? root.objects("Records").size() : 1,
                 "results", results.counts(), "messagesSent", sent);

@@ -3,8 +3,6 @@ package tidewatch.ecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -16,7 +14,10 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import tidewatch.json.InvalidInputException;
+import tidewatch.aws.AwsClients;
+import tidewatch.aws.AwsErrors;
 import tidewatch.aws.AwsFailure;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.json.JsonObject;
 
 /** Makes the RunTask of a {@link RestartRequest} and reports what happened. */
@@ -34,7 +35,8 @@ final class TaskRestarter {
         this.ecs = ecs;
     }
 
-    public Outcome restart(RestartRequest request) {
+    /** Makes the RunTask within the deadline; without time left it is not made, and a later delivery tries again. */
+    public Outcome restart(RestartRequest request, InvocationDeadline deadline) {
         RunTaskRequest runTask;
         try {
             runTask = runTaskRequest(request);
@@ -43,23 +45,17 @@ final class TaskRestarter {
             return new Outcome(null, "the event's overrides cannot be replayed: " + e.getMessage(), false);
         }
         try {
-            RunTaskResponse response = ecs.runTask(runTask);
+            RunTaskResponse response = ecs.runTask(runTask.toBuilder()
+                    .overrideConfiguration(o -> o.apiCallTimeout(AwsClients.callTimeout(deadline.cap(AwsClients.API_CALL_TIMEOUT))))
+                    .build());
             if (!response.tasks().isEmpty()) {
                 return new Outcome(response.tasks().get(0).taskArn(), null, false);
             }
             String reasons = response.failures().stream().map(f -> f.reason() + (f.detail() == null ? "" : " " + f.detail())).toList().toString();
             return new Outcome(null, "ECS started no task: " + reasons, true);
         } catch (SdkException e) {
-            return new Outcome(null, AwsFailure.describe(e), isTransient(e));
+            return new Outcome(null, AwsFailure.describe(e), AwsErrors.isTransient(e));
         }
-    }
-
-    /** Throttling, server errors and network failures may pass; access denied or a bad request will not. */
-    static boolean isTransient(SdkException e) {
-        if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
     }
 
     static RunTaskRequest runTaskRequest(RestartRequest request) {

@@ -54,6 +54,15 @@ final class TaskStopDecision {
                 + String.join(", ", mismatches) + "; only ECS's record is acted on.", plan.restart(), plan.crashCount());
     }
 
+    /**
+     * A standalone task whose record ECS refuses to show for good ({@code failure} names the call and why, e.g.
+     * "ecs:DescribeTasks denied (...)"): its restart policy cannot be known, so no restart, and people are told now.
+     */
+    static TaskStopPlan forUnreadableRecord(Diagnosis diagnosis, String failure) {
+        return new TaskStopPlan(true, Severity.WARNING, "No restart: " + failure + ": the restart was not tried, and a retry "
+                + "would fail the same way. Check the function's permissions.", null, CrashLoop.Count.NONE);
+    }
+
     private static TaskStopPlan fromRecord(TaskStopEvent event, Diagnosis diagnosis, EcsTaskRecord record, boolean restartsEnabled,
                                            CrashLoop.Count count, CrashLoop crashLoop) {
         Map<String, String> tags = record.tags();

@@ -14,8 +14,12 @@ final class TaskStopMessage {
     public static final String SOURCE = "ecs";
     private static final int MAX_LISTED_TASKS = 10;
 
-    /** The log stream of a container that used the awslogs driver, and its last lines (or why they are missing). */
-    public record LogEvidence(String group, String stream, String region, List<String> lines, String unavailableBecause) {}
+    /**
+     * The log stream of a container that used the awslogs driver, and its last lines.
+     *
+     * @param missing without lines, what the message says of them ("unavailable: ...", "not read: timed out ..."), or null
+     */
+    public record LogEvidence(String group, String stream, String region, List<String> lines, String missing) {}
 
     private TaskStopMessage() {}
 
@@ -56,8 +60,8 @@ final class TaskStopMessage {
                     ? listed + " and " + (otherTasks.size() - MAX_LISTED_TASKS) + " more" : listed));
         }
         fields.add(new Message.Field("Tidewatch did", action));
-        if (logs != null && logs.unavailableBecause() != null) {
-            fields.add(new Message.Field("Log lines", "unavailable: " + logs.unavailableBecause()));
+        if (logs != null && logs.missing() != null) {
+            fields.add(new Message.Field("Log lines", logs.missing()));
         }
 
         String region = region(event);

@@ -1,28 +1,42 @@
 package tidewatch.ecs;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tidewatch.aws.AwsErrors;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.Notifier;
 
 /**
  * Responds to the task stops of one invocation: diagnoses and decides each stop, restarts where the plan says so,
- * then tells people once per {@link TaskStopGroups group}.
+ * then tells people once per {@link TaskStopGroups group}. The stops are decided within the invocation's deadline
+ * less {@link #TIME_TO_TELL}, kept for the messages; a stop left undecided, or a group left untold, when the time runs
+ * out fails its records, and only those, so that SQS delivers them again while nothing told is told twice.
  */
 final class TaskStopResponder {
+    /** Kept back from deciding for telling people: one message on both channels (Slack's 4 s read timeout, and a margin). */
+    static final Duration TIME_TO_TELL = Duration.ofSeconds(5);
+    /** The least time worth starting to decide a stop with (its reads would otherwise all be cut to nothing). */
+    static final Duration LEAST_TIME_TO_DECIDE = Duration.ofSeconds(1);
+    /** The least time worth starting a message with. */
+    static final Duration LEAST_TIME_TO_SEND = Duration.ofSeconds(1);
+
     private final EcsSettings settings;
     private final EcsState state;
+    private final ContainerLogs logs;
     private final TaskRestarter restarter;
     private final Notifier notifier;
 
-    TaskStopResponder(EcsSettings settings, EcsState state, TaskRestarter restarter, Notifier notifier) {
+    TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier) {
         this.settings = settings;
         this.state = state;
+        this.logs = logs;
         this.restarter = restarter;
         this.notifier = notifier;
     }
@@ -30,9 +44,10 @@ final class TaskStopResponder {
     /**
      * Decides about one event and records its result; returns what is to be told about it, or null.
      *
-     * @param seen the tasks whose stop this invocation already handled
+     * @param seen     the tasks whose stop this invocation already handled
+     * @param deadline the deciding's deadline: the invocation's, keeping {@link #TIME_TO_TELL}
      */
-    Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results) {
+    Notice respond(String messageId, TaskStopEvent event, Set<String> seen, BatchResults results, InvocationDeadline deadline) {
         if (!event.isStopped()) {
             Log.debug("ignored: task not stopped", "task", event.taskArn(), "lastStatus", event.lastStatus());
             results.add(messageId, Result.IGNORED);
@@ -43,13 +58,19 @@ final class TaskStopResponder {
             results.add(messageId, Result.IGNORED);
             return null;
         }
+        if (!deadline.allows(LEAST_TIME_TO_DECIDE)) {
+            Log.warn("task stop not handled: no time left in the invocation; kept for redelivery", "task", event.taskArn(),
+                    "eventId", event.eventId());
+            results.add(messageId, Result.FAILED);
+            return null;
+        }
         if (!seen.add(event.taskArn())) { // a task stops once; a second STOPPED event of it is a duplicate
             Log.info("duplicate event ignored", "task", event.taskArn(), "version", event.version(), "eventId", event.eventId());
             results.add(messageId, Result.DUPLICATE);
             return null;
         }
         try {
-            return decideAndRestart(messageId, event, results);
+            return decideAndRestart(messageId, event, results, deadline);
         } catch (RuntimeException e) {
             Log.error("task stop not handled", "task", event.taskArn(), "eventId", event.eventId(), "error", e);
             results.add(messageId, Result.FAILED);
@@ -58,7 +79,7 @@ final class TaskStopResponder {
     }
 
     /** Diagnoses the stop, decides and restarts; the message itself is sent later, grouped. */
-    private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results) {
+    private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results, InvocationDeadline deadline) {
         TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
         TaskStopPlan plan;
@@ -66,21 +87,14 @@ final class TaskStopResponder {
             plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
                     settings.crashLoop());
         } else {
-            EcsTaskRecord record = standaloneRecord(event);
-            if (record != null && !record.mismatches(event).isEmpty()) {
-                Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
-                        "eventId", event.eventId(), "members", record.mismatches(event));
-            }
-            plan = TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
-                    record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
-                            : CrashLoop.Count.NONE, settings.crashLoop());
+            plan = standalonePlan(event, diagnosis);
         }
 
         String action = plan.action();
         boolean retryLater = false;
         Boolean restarted = null;
         if (plan.restart() != null) {
-            TaskRestarter.Outcome outcome = restarter.restart(plan.restart());
+            TaskRestarter.Outcome outcome = restarter.restart(plan.restart(), deadline);
             action = TaskStopDecision.restartResult(plan, outcome.startedTaskArn(), outcome.failure());
             retryLater = !outcome.started() && outcome.retryable();
             restarted = outcome.started();
@@ -100,36 +114,65 @@ final class TaskStopResponder {
         return at == null ? settings.crashLoop().countUntimed(stops.values()) : settings.crashLoop().count(stops.values(), at);
     }
 
-    /**
-     * ECS's record of the task. With restarts off it only enriches the message, so a failed read degrades to
-     * "unknown" instead of holding the stop back from people; with restarts on, the failure keeps the event for a retry.
-     */
-    private EcsTaskRecord standaloneRecord(TaskStopEvent event) {
+    /** The plan for a standalone task, from ECS's record of it and its restart policy. */
+    private TaskStopPlan standalonePlan(TaskStopEvent event, Diagnosis diagnosis) {
+        EcsTaskRecord record;
         try {
-            return state.task(event.clusterArn(), event.taskArn());
+            record = state.task(event.clusterArn(), event.taskArn());
         } catch (RuntimeException e) {
-            if (settings.restartsEnabled()) {
-                throw e;
-            }
-            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
-            return null;
+            return unreadableRecord(event, diagnosis, e);
         }
+        if (record != null && !record.mismatches(event).isEmpty()) {
+            Log.warn("task stop event disagrees with ECS's record; acting on ECS's record only", "task", event.taskArn(),
+                    "eventId", event.eventId(), "members", record.mismatches(event));
+        }
+        return TaskStopDecision.forStandaloneTask(event, diagnosis, record, settings.restartsEnabled(),
+                record != null && TaskStopDecision.mayRestart(record.tags(), settings.restartsEnabled()) ? crashCount(event)
+                        : CrashLoop.Count.NONE, settings.crashLoop());
+    }
+
+    /**
+     * ECS's record of the task could not be read. With restarts off it only enriches the message, so the stop is told
+     * with the policy "unknown"; with restarts on, a failure a retry may get past (throttling, 5xx, a timeout) keeps
+     * the event for a retry, while a permanent one (a denial, a refused request: {@link AwsErrors}) is told at once,
+     * saying which call failed, since no retry can read the record either.
+     */
+    private TaskStopPlan unreadableRecord(TaskStopEvent event, Diagnosis diagnosis, RuntimeException e) {
+        if (!settings.restartsEnabled()) {
+            Log.warn("task tags unreadable; restarts are off, so the stop is reported without them", "task", event.taskArn(), "error", e);
+            return TaskStopDecision.forStandaloneTask(event, diagnosis, null, false, CrashLoop.Count.NONE, settings.crashLoop());
+        }
+        if (!AwsErrors.isPermanent(e)) {
+            throw e;
+        }
+        String failure = AwsErrors.permanentFailure("ecs:DescribeTasks", e);
+        Log.error("task record unreadable and no retry can read it; told without a restart", "task", event.taskArn(),
+                "eventId", event.eventId(), "error", failure);
+        return TaskStopDecision.forUnreadableRecord(diagnosis, failure);
     }
 
     /**
      * Sends one message per group: the lead stop speaks for the group, with the count and the other tasks listed.
-     * An undelivered message fails its group's records for redelivery. Returns the number of messages sent.
+     * An undelivered message, or one left unsent because the invocation's time ran out, fails its group's records
+     * for redelivery. Returns the number of messages sent.
      */
-    int tell(List<TaskStopGroups.Group> groups, BatchResults results) {
+    int tell(List<TaskStopGroups.Group> groups, BatchResults results, InvocationDeadline deadline) {
         int sent = 0;
         for (TaskStopGroups.Group group : groups) {
             if (!group.tellsPeople()) {
                 continue;
             }
             Notice lead = group.lead();
-            TaskStopMessage.LogEvidence logs = state.logEvidence(lead.event(), lead.diagnosis().container(), lead.facts(), settings.logLines());
+            if (!deadline.allows(LEAST_TIME_TO_SEND)) {
+                Log.error("task stop message not sent: no time left in the invocation; the events will be retried", "key", lead.key(),
+                        "events", group.notices().size());
+                results.fail(group.notices().stream().map(Notice::messageId).toList());
+                continue;
+            }
+            TaskStopMessage.LogEvidence evidence = logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(),
+                    settings.logLines(), deadline.keeping(TIME_TO_TELL));
             Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
-                    lead.plan().crashCount(), logs, group.otherTaskIds());
+                    lead.plan().crashCount(), evidence, group.otherTaskIds());
             try {
                 notifier.send(message);
                 sent++;

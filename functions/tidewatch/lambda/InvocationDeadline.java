@@ -47,6 +47,15 @@ public final class InvocationDeadline {
         return new InvocationDeadline(Clock.systemUTC(), null);
     }
 
+    /**
+     * The deadline of the work that comes before a last step needing {@code reserve}: {@code reserve} earlier, on the
+     * same clock (an unbounded deadline stays unbounded). The ECS function decides its stops within it and keeps the
+     * reserve for telling people.
+     */
+    public InvocationDeadline keeping(Duration reserve) {
+        return end == null ? this : new InvocationDeadline(clock, end.minus(reserve));
+    }
+
     /** The time left, never negative. */
     public Duration remaining() {
         if (end == null) {

@@ -10,17 +10,21 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import com.amazonaws.services.lambda.runtime.Context;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.config.Settings;
 import tidewatch.json.InvalidInputException;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.local.LocalContext;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
@@ -47,9 +51,27 @@ class EcsTaskStateFunctionTest {
     }
 
     private static JsonObject invoke(EcsTaskStateFunction function, String event) throws Exception {
+        return invoke(function, event, null);
+    }
+
+    private static JsonObject invoke(EcsTaskStateFunction function, String event, Context context) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
         return Json.parseObject(out.toString(StandardCharsets.UTF_8), "output");
+    }
+
+    /** An invocation that starts now with {@code timeout} as the function's timeout. */
+    private static Context invocation(Duration timeout) {
+        return new LocalContext("EcsTaskStateFunction", 512, timeout, Instant.now(), InstantSource.system());
+    }
+
+    /** Invokes with {@code timeout} as the function's timeout, and checks that the invocation ended inside it. */
+    private static JsonObject invokeWithin(Duration timeout, EcsTaskStateFunction function, String event) throws Exception {
+        long started = System.nanoTime();
+        JsonObject output = invoke(function, event, invocation(timeout));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(timeout) < 0, "took " + took.toMillis() + " ms against a " + timeout.toSeconds() + " s timeout");
+        return output;
     }
 
     private static String sqsBatch(String... bodiesAndIds) {
@@ -177,6 +199,27 @@ class EcsTaskStateFunctionTest {
         assertTrue(logs.text().contains("task tags unreadable; restarts are off"));
     }
 
+    /** The standalone crash sample in a batch, restarts on, against the restart sample's world with one fault. */
+    private JsonObject nightlyReportCrashWithRestartsOn(String operation, String fault) throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")).fault(operation, fault),
+                "ENABLE_TASK_RESTARTS", "true");
+        return invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+    }
+
+    @Test
+    void aDeniedTaskRecordWithRestartsOnIsToldAtOnceAndNotRetried() throws Exception {
+        JsonObject output = nightlyReportCrashWithRestartsOn("ecs.DescribeTasks", "AccessDeniedException");
+
+        assertEquals(List.of(), output.array("batchItemFailures"), "a retry would be denied the same way");
+        assertEquals(2, sandbox.calls("ecs", "DescribeTasks").size(), "read ahead, then its own record: a denial is not retried");
+        assertTrue(sandbox.calls("ecs", "RunTask").isEmpty(), "the restart policy is unknown, so nothing is restarted");
+        assertEquals(1, sandbox.calls("slack", "post").size());
+        String message = publishedMessage();
+        assertTrue(message.contains("No restart: ecs:DescribeTasks denied (AccessDeniedException: injected by the sandbox"), message);
+        assertTrue(message.contains("the restart was not tried"), message);
+        assertTrue(logs.text().contains("task record unreadable and no retry can read it; told without a restart"), logs.text());
+    }
+
     @Test
     void restartsAreOffByDefault() throws Exception {
         EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/nightly-report-restart.json")));
@@ -188,10 +231,7 @@ class EcsTaskStateFunctionTest {
 
     @Test
     void aThrottledRestartIsReportedAndTheEventKeptForRetry() throws Exception {
-        EcsTaskStateFunction function = function(
-                World.load(Path.of("events/worlds/nightly-report-restart.json")).fault("ecs.RunTask", "ThrottlingException"),
-                "ENABLE_TASK_RESTARTS", "true");
-        JsonObject output = invoke(function, sqsBatch("m-1", SampleEvents.text("ecs-standalone-task-crashed.json")));
+        JsonObject output = nightlyReportCrashWithRestartsOn("ecs.RunTask", "ThrottlingException");
         assertEquals(List.of(Map.of("itemIdentifier", "m-1")), output.array("batchItemFailures"));
         String message = (String) sandbox.calls("sns", "Publish").get(0).params().get("Message");
         assertTrue(message.contains("Restart failed (ThrottlingException: injected by the sandbox: ThrottlingException)"), message);
@@ -363,5 +403,121 @@ class EcsTaskStateFunctionTest {
         String message = publishedMessage();
         assertTrue(message.contains("Stopped at: unknown"), message);
         assertTrue(message.contains("Abnormal stops in a row: 3"), "counted after the stops ECS knows: " + message);
+    }
+
+    // ---- inside the invocation's deadline (issue 21) ------------------------------------------------------------------
+
+    @Test
+    void whileEcsHangsEveryCallIsCutToTheDeadlineAndTheInvocationEndsInsideItsTimeout() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
+
+        JsonObject output = invokeWithin(Duration.ofSeconds(10), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
+
+        assertFalse(sandbox.calls("ecs", "DescribeTaskDefinition").isEmpty(), "ECS was called: " + sandbox.calls());
+        assertEquals(List.of(), output.array("batchItemFailures"), "told, with what could be read in time");
+        assertEquals(1, sandbox.calls("sns", "Publish").size());
+        assertEquals(1, sandbox.calls("slack", "post").size());
+    }
+
+    /** A batch of m-1..m-{@code count}, record n the crash sample as a stop of service web-n: each its own message. */
+    private static String crashesOfServices(int count) {
+        List<String> batch = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            int service = n;
+            batch.add("m-" + n);
+            batch.add(Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> {
+                d.put("group", "service:web-" + service);
+                d.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/" + String.format("%032x", service));
+                d.put("taskDefinitionArn", "arn:aws:ecs:eu-west-1:123456789012:task-definition/web-" + service + ":1");
+            })));
+        }
+        return sqsBatch(batch.toArray(String[]::new));
+    }
+
+    @Test
+    void whenTheTimeRunsOutOnlyTheRecordsNotToldAreReturnedForRedelivery() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("ecs", "timeout"));
+
+        JsonObject output = invokeWithin(Duration.ofSeconds(12), function, crashesOfServices(4));
+
+        List<String> told = toldRecords(4);
+        assertFalse(told.isEmpty(), "the first stop is decided and told inside the budget: " + sandbox.calls("sns", "Publish"));
+        assertFalse(failedRecords(output).isEmpty(), "ECS hangs, so not every stop could be decided in time");
+        assertEquals(untold(4, told), failedRecords(output), "exactly the records not told are returned; those told never are");
+        assertEquals(told.size(), sandbox.calls("slack", "post").size());
+        assertTrue(logs.text().contains("task stop not handled: no time left in the invocation; kept for redelivery"), logs.text());
+    }
+
+    @Test
+    void aGroupLeftUntoldWhenTheTimeRunsOutFailsItsRecordsAndOnlyThose() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("sns", "timeout"));
+        sandbox.slowResponse(Duration.ofMillis(1500)); // each Publish answered late but within the read timeout
+
+        JsonObject output = invokeWithin(Duration.ofSeconds(9), function, crashesOfServices(6));
+
+        List<String> told = toldRecords(6);
+        assertFalse(told.isEmpty(), "the first messages go out: " + sandbox.calls("sns", "Publish"));
+        assertEquals(untold(6, told), failedRecords(output), "exactly the records not told are returned; those told never are");
+        assertTrue(logs.text().contains("task stop message not sent: no time left in the invocation; the events will be retried"),
+                logs.text());
+    }
+
+    /** The records m-1..m-{@code count} (of {@link #crashesOfServices}) whose stop was published, each at most once. */
+    private List<String> toldRecords(int count) {
+        List<String> subjects = sandbox.calls("sns", "Publish").stream().map(c -> (String) c.params().get("Subject")).toList();
+        List<String> told = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            String service = "Service web-" + n + " in prod";
+            long messages = subjects.stream().filter(subject -> subject.contains(service)).count();
+            assertTrue(messages <= 1, subjects.toString());
+            if (messages == 1) {
+                told.add("m-" + n);
+            }
+        }
+        return told;
+    }
+
+    private static List<String> untold(int count, List<String> told) {
+        List<String> untold = new ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            if (!told.contains("m-" + n)) {
+                untold.add("m-" + n);
+            }
+        }
+        return untold;
+    }
+
+    private static List<String> failedRecords(JsonObject output) {
+        return output.objects("batchItemFailures").stream().map(f -> f.string("itemIdentifier")).toList();
+    }
+
+    @Test
+    void whileLogsHangTheCrashIsToldWithoutItsLogLinesAndSaysSo() throws Exception {
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json")).fault("logs", "timeout"));
+
+        JsonObject output = invokeWithin(Duration.ofSeconds(15), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
+
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Log lines: not read: timed out after " + ContainerLogs.READ_TIMEOUT.toMillis() + " ms"), message);
+        assertTrue(message.contains("Container log stream"), "the link to the stream stays: " + message);
+        assertFalse(message.contains("Connection refused & giving up"), "no log line: " + message);
+        assertEquals("[CRITICAL] Service web is crash-looping in prod (3 abnormal stops)", sandbox.calls("sns", "Publish").get(0).params().get("Subject"));
+        assertEquals(1, sandbox.calls("slack", "post").size());
+    }
+
+    @Test
+    void withNoTimeLeftForThemTheLogLinesAreNotReadAndTheMessageSaysSo() throws Exception {
+        // ListTasks hangs until the stops' share of the time is spent: what is left is kept for the message itself.
+        EcsTaskStateFunction function = function(World.load(Path.of("events/worlds/web-crash-loop.json"))
+                .fault("ecs.ListTasks", "timeout").fault("logs", "timeout"));
+
+        JsonObject output = invokeWithin(Duration.ofSeconds(9), function, sqsBatch("m-1", SampleEvents.text("ecs-service-task-crashed.json")));
+
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        String message = publishedMessage();
+        assertTrue(message.contains("Log lines: not read: no time left in the invocation"), message);
+        assertTrue(logs.text().contains("\"log lines not read: no time left in the invocation\""), logs.text());
+        assertEquals(1, sandbox.calls("slack", "post").size());
     }
 }

@@ -68,4 +68,17 @@ class InvocationDeadlineTest {
         assertEquals(Duration.ofSeconds(12), none.cap(Duration.ofSeconds(12)));
         assertFalse(InvocationDeadline.unbounded().expired());
     }
+
+    @Test
+    void aDeadlineKeepingAReserveEndsThatMuchEarlierOnTheSameClock() {
+        ManualClock clock = new ManualClock();
+        InvocationDeadline deadline = InvocationDeadline.after(Duration.ofSeconds(20), clock);
+        InvocationDeadline work = deadline.keeping(Duration.ofSeconds(5));
+        assertEquals(Duration.ofSeconds(15), work.remaining());
+
+        clock.advance(Duration.ofSeconds(16));
+        assertTrue(work.expired(), "the work's time is spent");
+        assertEquals(Duration.ofSeconds(4), deadline.remaining(), "the reserve is still there");
+        assertEquals(InvocationDeadline.LONGEST_INVOCATION, InvocationDeadline.unbounded().keeping(Duration.ofSeconds(5)).remaining());
+    }
 }
