@@ -23,8 +23,9 @@ import tidewatch.local.CloudFormationTemplate;
 import tidewatch.local.FunctionJvm;
 
 /**
- * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...]}: cold start, warm
- * latency and memory of each function, against a baseline measured in the same run.
+ * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--storm-crashes N]
+ * [--storm-only]}: cold start, warm latency and memory of each function, against a baseline measured in the same
+ * run, and a storm with SNS hung.
  *
  * <p>Each sample of each function is a fresh JVM started the way the local runner starts one (the template's
  * environment and JAVA_TOOL_OPTIONS, the managed runtime's JVM options), against a sandbox that runs in a process of
@@ -33,10 +34,12 @@ import tidewatch.local.FunctionJvm;
  * runs the baseline (a bare JVM that builds one SDK client and makes one call), each function's floors
  * ({@link FloorProcess}: the function's AWS calls without its logic, measured like the baseline) and a primed JVM of
  * each function (the SnapStart hook between init and the first invocation). Medians over the samples are compared
- * with the targets; the exit status is 1 when a target is missed.
+ * with the targets; then the {@link StormCase} (a batch of crashes with SNS hung, {@code --storm-crashes}, 15 by
+ * default; {@code --storm-only} runs it alone). The exit status is 1 when a target is missed or the storm fails.
  */
 public final class Benchmark {
-    static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]";
+    static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]"
+            + " [--storm-crashes N] [--storm-only]";
     static final double INIT_RATIO_TARGET = 1.3;
     static final double WARM_MEDIAN_TARGET_MS = 5.0;
     static final double PEAK_RSS_TARGET_MIB = 160.0;
@@ -84,6 +87,8 @@ public final class Benchmark {
         int samples = 5;
         int warm = 1000;
         boolean primed = true;
+        int stormCrashes = StormCase.DEFAULT_CRASHES;
+        boolean stormOnly = false;
         List<String> only = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         try {
@@ -94,6 +99,8 @@ public final class Benchmark {
                     case "--function" -> only.add(value(args, ++i));
                     case "--jvm-option" -> jvmOptions.add(value(args, ++i));
                     case "--no-primed" -> primed = false;
+                    case "--storm-crashes" -> stormCrashes = positive(value(args, ++i), "--storm-crashes");
+                    case "--storm-only" -> stormOnly = true;
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
@@ -111,7 +118,11 @@ public final class Benchmark {
             System.exit(2);
             return;
         }
-        System.exit(new Benchmark.Run(samples, warm, primed, only, jvmOptions).run());
+        int status = stormOnly ? 0 : new Benchmark.Run(samples, warm, primed, only, jvmOptions).run();
+        StormCase.Result storm = StormCase.run(stormCrashes, OUT);
+        System.out.println(storm.text());
+        System.out.println("storm details: " + OUT.resolve("storm-sns-hung.json") + ", its log: " + OUT.resolve("storm-sns-hung.log"));
+        System.exit(status != 0 || !storm.pass() ? 1 : 0);
     }
 
     private static int positive(String text, String option) {

@@ -44,6 +44,8 @@ public final class Sandbox implements AutoCloseable {
     private static final String SLACK_PATH = "/slack/services/T0SANDBOX/B0SANDBOX/";
     /** The sandbox's own counters (requests served, time spent answering them); never recorded as a call. */
     public static final String STATS_PATH = "/_sandbox/stats";
+    /** A fault that holds the answer for a number of milliseconds, then gives it: {@code "delay:8000"}. */
+    static final String DELAY = "delay:";
     /** When the current thread's exchange started; 0 once accounted. (Exchange attributes are shared in JDK 17.) */
     private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
 
@@ -278,12 +280,12 @@ public final class Sandbox implements AutoCloseable {
         return (Map<String, Object>) redactValue(params);
     }
 
-    /** Returns true when the fault replaced the answer; "timeout" only delays it. */
+    /** Returns true when the fault replaced the answer; "timeout" and "delay:MILLIS" only delay it. */
     private boolean injectFault(HttpExchange exchange, Request request, Object fault) throws IOException {
         String spec = String.valueOf(fault);
-        if (spec.equals("timeout")) {
+        if (spec.equals("timeout") || spec.startsWith(DELAY)) {
             try {
-                Thread.sleep(slowResponse.toMillis());
+                Thread.sleep(spec.equals("timeout") ? slowResponse.toMillis() : delayMillis(spec));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -307,6 +309,19 @@ public final class Sandbox implements AutoCloseable {
         }
         sendError(exchange, request, status, code, "injected by the sandbox: " + code);
         return true;
+    }
+
+    /** The milliseconds of a {@code "delay:MILLIS"} fault: the answer comes, whole and successful, that late. */
+    static long delayMillis(String spec) {
+        try {
+            long millis = Long.parseLong(spec.substring(DELAY.length()));
+            if (millis >= 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("fault '" + spec + "': expected delay:MILLIS, a number of milliseconds");
     }
 
     private void sendError(HttpExchange exchange, Request request, int status, String code, String message) throws IOException {

@@ -19,7 +19,7 @@ import tidewatch.json.JsonObject;
  *          "customerGateways": [CustomerGateway]},
  *  "logs": {"GROUP/STREAM": ["line", ...]},
  *  "secrets": {"name or ARN": "value"},
- *  "faults": {"slack": 500, "sns": "timeout", "ecs.RunTask": "ThrottlingException", "slack": [429, 200]}}
+ *  "faults": {"slack": 500, "sns": "timeout", "ecs.RunTask": "ThrottlingException", "slack": [429, 200], "slack": "delay:8000"}}
  * </pre>
  * ECS objects use the ECS JSON member names (taskArn, ...); EC2 objects the EC2 API member names (VpnConnectionId,
  * VgwTelemetry, ...), as the AWS CLI prints them; their case does not matter ("options"/"Options"), as the sandbox
@@ -67,6 +67,8 @@ public final class World {
         root.object("secrets").asMap().forEach((id, value) -> world.secrets.put(id, String.valueOf(value)));
         root.object("faults").asMap().forEach((target, spec) ->
                 world.faults.put(target, spec instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(spec))));
+        world.faults.values().forEach(specs -> specs.stream().map(String::valueOf).filter(s -> s.startsWith(Sandbox.DELAY))
+                .forEach(Sandbox::delayMillis)); // a mistyped delay fails the load, not the call
         return world;
     }
 
