@@ -125,6 +125,26 @@ class DeadlineFaultSuiteTest {
                 .allMatch(c -> Json.write(LocalRun.params(c)).contains(TIME_UNKNOWN)), "Slack says the time is unknown too");
     }
 
+    // ---- a permanent AWS error ----------------------------------------------------------------------------------
+
+    @Test
+    void aStandaloneCrashWhoseRecordIsDeniedIsToldAtOnceWithTheMissingPermissionAndNotRetried() throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> crash = (Map<String, Object>) Json.parse(Files.readString(Path.of("events/ecs-standalone-task-crashed.json")));
+        LocalRun run = LocalRun.invoke("EcsTaskStateFunction", CrashBatch.write(CrashBatch.batch(List.of(crash)), "denied"),
+                world(Path.of("events/worlds/nightly-report-restart.json"), Map.of("ecs.DescribeTasks", "AccessDeniedException")),
+                "--env", "ENABLE_TASK_RESTARTS=true");
+
+        assertInsideTimeout(run);
+        assertNoRecordReturned(run); // a retry cannot pass: IAM does not change by itself within the hour
+        assertTrue(run.calls("ecs", "RunTask").isEmpty(), "no restart without ECS's record of the task");
+        List<Map<String, Object>> publishes = run.calls("sns", "Publish");
+        assertEquals(1, publishes.size(), run.log());
+        String message = String.valueOf(LocalRun.params(publishes.get(0)).get("Message"));
+        assertTrue(message.contains("ecs:DescribeTasks"), "says which permission is missing: " + message);
+        assertEquals(1, run.calls("slack", "post").size());
+    }
+
     // ---- (f) an alarm while its reads, its response and one channel hang -----------------------------------------
 
     @Test
