@@ -36,7 +36,8 @@ public final class AwsClients {
     /** Connect and read timeouts of every call, AWS API or Slack webhook. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(4);
-    private static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
+    /** The most one AWS call may take with its retries; a call inside an invocation takes less when less is left. */
+    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(12);
     /**
      * Runs the SDK's call timeouts for every client. Left to itself the SDK gives each client a scheduled pool of its
      * own (threads and their stacks, per client); one daemon thread is plenty for a function that makes one call at a

@@ -374,10 +374,10 @@ class VpnAlarmFunctionTest {
 
     @Test
     void aFaultWhileAssessingStillSendsTheAlarm() throws IOException {
-        TunnelTelemetrySource broken = vpnIds -> {
+        TunnelTelemetrySource broken = (vpnIds, deadline) -> {
             throw new IllegalStateException("bug in the read");
         };
-        Responder refuses = response -> {
+        Responder refuses = (response, deadline) -> {
             if (!(response instanceof Response.NotRun)) {
                 throw new AssertionError("nothing may run: " + response);
             }
