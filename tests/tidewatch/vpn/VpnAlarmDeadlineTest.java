@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,6 @@ class VpnAlarmDeadlineTest {
     private static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:tidewatch-notifications";
     private static final Path ONE_TUNNEL_DOWN = Path.of("events/worlds/vpn-one-tunnel-down.json");
     private static final Path ONE_DOWN_WITH_LOGS = Path.of("events/worlds/vpn-one-tunnel-down-default-options.json");
-    /** 45 min after the sample worlds' tunnel went down. */
-    private static final Instant NOW = Instant.parse("2026-11-24T09:40:00Z");
 
     @RegisterExtension
     final CapturedLog logs = new CapturedLog();
@@ -56,7 +53,7 @@ class VpnAlarmDeadlineTest {
     }
 
     private static VpnAlarmFunction function(AwsClients aws, Notifier notifier, VpnAlarmSettings config) {
-        return new VpnAlarmFunction(VpnAlarmParts.of(aws, notifier, config, Clock.fixed(NOW, ZoneOffset.UTC)));
+        return new VpnAlarmFunction(VpnAlarmParts.of(aws, notifier, config, Clock.fixed(VpnFixtures.SAMPLE_WORLDS_NOW, ZoneOffset.UTC)));
     }
 
     private static JsonObject invoke(VpnAlarmFunction function, String payload, Context context) throws IOException {
@@ -65,15 +62,20 @@ class VpnAlarmDeadlineTest {
         return Json.parseObject(out.toString(StandardCharsets.UTF_8), "output");
     }
 
+    /** EC2, Lambda and SNS hang (answering after 30 s); Slack and SNS as deployed, replacement on. */
+    private VpnAlarmFunction whileEc2LambdaAndSnsHang() {
+        AwsClients aws = aws(World.load(ONE_TUNNEL_DOWN).fault("ec2", "timeout").fault("lambda", "timeout")
+                .fault("sns", "timeout"));
+        sandbox.slowResponse(Duration.ofSeconds(30));
+        Notifier notifier = Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC,
+                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url")), aws);
+        return function(aws, notifier, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
+    }
+
     @Test
     void aVpnAlarmWhileEc2LambdaAndSnsHangIsToldOnSlackInsideTheTemplatesTimeout() throws IOException {
         int timeout = FunctionJvm.timeout(CloudFormationTemplate.load(Path.of("template.yaml")), "VpnAlarmFunction");
-        AwsClients aws = aws(World.load(ONE_TUNNEL_DOWN).fault("ec2", "timeout").fault("lambda", "timeout")
-                .fault("sns", "timeout"));
-        sandbox.slowResponse(Duration.ofSeconds(timeout)); // each hung call answers after the whole invocation
-        Notifier notifier = Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC,
-                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url")), aws);
-        VpnAlarmFunction function = function(aws, notifier, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
+        VpnAlarmFunction function = whileEc2LambdaAndSnsHang();
 
         long started = System.nanoTime();
         JsonObject output = invoke(function, event("vpn-alarm-sns.json"),
@@ -95,12 +97,7 @@ class VpnAlarmDeadlineTest {
     @Test
     void withLessTimeThanTheHungCallsTakeTheAlarmIsStillToldInsideTheDeadline() throws IOException {
         // 15 s: the hung DescribeVpnConnections (12 s) and Invoke (12 s) would take far longer than the budget.
-        AwsClients aws = aws(World.load(ONE_TUNNEL_DOWN).fault("ec2", "timeout").fault("lambda", "timeout")
-                .fault("sns", "timeout"));
-        sandbox.slowResponse(Duration.ofSeconds(30));
-        Notifier notifier = Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC,
-                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url")), aws);
-        VpnAlarmFunction function = function(aws, notifier, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
+        VpnAlarmFunction function = whileEc2LambdaAndSnsHang();
 
         long started = System.nanoTime();
         JsonObject output = invoke(function, event("vpn-alarm-sns.json"), new LocalContext("VpnAlarmFunction", 512, 15));
