@@ -48,7 +48,7 @@ public final class SlackChannel implements Channel {
     @Override
     public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException {
         byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);
-        URI url = webhook.url();
+        URI url = webhook.url(deadline);
         for (int attempt = 1; ; attempt++) {
             SlackAnswer answer = SlackAnswer.classify(post(url, body, deadline), attempt, retryPolicy, deadline.remaining());
             switch (answer.action()) {

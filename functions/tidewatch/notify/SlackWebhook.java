@@ -1,15 +1,18 @@
 package tidewatch.notify;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import tidewatch.aws.AwsClients;
 import tidewatch.config.ConfigurationException;
 import tidewatch.config.Settings;
 import tidewatch.json.Json;
+import tidewatch.lambda.InvocationDeadline;
 
 /**
  * The Slack incoming-webhook URL, read from Secrets Manager or an SSM SecureString the first time it is needed and
@@ -22,12 +25,17 @@ import tidewatch.json.Json;
  *
  * <p>The URL must be https on a Slack webhook host, or on a host that {@code SLACK_WEBHOOK_HOSTS} (a comma-separated
  * allow-list that replaces the default) names; plain http only to a loopback host that the list names.
+ *
+ * <p>The read takes the SDK's usual call timeout cut to the invocation's time left, and is not started with less
+ * than {@link #LEAST_READ_TIME} left.
  */
 public final class SlackWebhook {
     static final String HOSTS_VARIABLE = "SLACK_WEBHOOK_HOSTS";
     /** Slack's webhook host, and GovSlack's. */
     static final List<String> DEFAULT_HOSTS = List.of("hooks.slack.com", "hooks.slack-gov.com");
     private static final Pattern SSM_ARN = Pattern.compile("^arn:aws(-cn|-us-gov)?:ssm:");
+    /** The least time worth starting the read with. */
+    static final Duration LEAST_READ_TIME = Duration.ofMillis(500);
 
     private final String reference;
     private final SecretsManagerClient secrets;
@@ -53,13 +61,19 @@ public final class SlackWebhook {
         return reference.startsWith("/") || SSM_ARN.matcher(reference).find();
     }
 
-    public URI url() throws DeliveryException {
+    /** The URL, read within {@code deadline} the first time. */
+    public URI url(InvocationDeadline deadline) throws DeliveryException {
         URI url = cached;
         if (url == null) {
-            url = parse(fetch());
+            url = parse(fetch(deadline));
             cached = url;
         }
         return url;
+    }
+
+    /** The URL, read without a deadline of its own (SnapStart priming, tests): the SDK's call timeout bounds it. */
+    public URI url() throws DeliveryException {
+        return url(InvocationDeadline.unbounded());
     }
 
     /** Drops the cached URL, after Slack said it is gone (403, 404, 410), so that a rotated secret is read again. */
@@ -67,12 +81,18 @@ public final class SlackWebhook {
         cached = null;
     }
 
-    private String fetch() throws DeliveryException {
+    private String fetch(InvocationDeadline deadline) throws DeliveryException {
+        if (!deadline.allows(LEAST_READ_TIME)) {
+            throw new DeliveryException("cannot read the Slack webhook from " + describe() + ": no time left in the invocation");
+        }
+        Duration timeout = deadline.cap(AwsClients.API_CALL_TIMEOUT);
         try {
             if (isParameter(reference)) {
-                return ssm.getParameter(request -> request.name(reference).withDecryption(true)).parameter().value();
+                return ssm.getParameter(request -> request.name(reference).withDecryption(true)
+                        .overrideConfiguration(o -> o.apiCallTimeout(timeout))).parameter().value();
             }
-            return secrets.getSecretValue(request -> request.secretId(reference)).secretString();
+            return secrets.getSecretValue(request -> request.secretId(reference)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout))).secretString();
         } catch (RuntimeException e) {
             throw new DeliveryException("cannot read the Slack webhook from " + describe() + ": "
                     + e.getClass().getSimpleName(), e);

@@ -1,6 +1,11 @@
 package tidewatch.vpn;
 
-/** Runs one automatic response. Never throws: a failure is a result, reported in the notification. */
+import tidewatch.lambda.InvocationDeadline;
+
+/**
+ * Runs one automatic response, each call within {@code deadline}. Never throws: a failure is a result, reported in
+ * the notification.
+ */
 interface Responder {
-    ResponseResult run(Response response);
+    ResponseResult run(Response response, InvocationDeadline deadline);
 }

@@ -12,6 +12,11 @@ sealed interface Response {
     /** How the response reads in the notification before it has run or when it was not run. */
     String describe();
 
+    /** What the notification adds to the response's outcome ("cooldown tag ... ignored"), or null. */
+    default String note() {
+        return null;
+    }
+
     /**
      * Asks the keepalive function, asynchronously, for a burst of traffic: fresh reachability data and a busy UP tunnel.
      * It cannot start IKE on a DOWN tunnel that waits for the datacenter.
@@ -29,15 +34,19 @@ sealed interface Response {
 
     /**
      * Replaces a tunnel that has been down too long while another carries the traffic. {@code claimedAt} is the
-     * instant written to the cooldown tag.
+     * instant written to the cooldown tag; {@code note} what people are told besides (a cooldown tag ignored), or null.
      */
-    record ReplaceTunnel(String vpnId, String outsideIp, Duration downFor, String cooldownTagKey, Instant claimedAt)
-            implements Response {
+    record ReplaceTunnel(String vpnId, String outsideIp, Duration downFor, String cooldownTagKey, Instant claimedAt,
+                         String note) implements Response {
         public ReplaceTunnel {
             Objects.requireNonNull(vpnId, "vpnId");
             Objects.requireNonNull(outsideIp, "outsideIp");
             Objects.requireNonNull(cooldownTagKey, "cooldownTagKey");
             Objects.requireNonNull(claimedAt, "claimedAt");
+        }
+
+        public ReplaceTunnel(String vpnId, String outsideIp, Duration downFor, String cooldownTagKey, Instant claimedAt) {
+            this(vpnId, outsideIp, downFor, cooldownTagKey, claimedAt, null);
         }
 
         @Override
@@ -48,15 +57,20 @@ sealed interface Response {
 
     /**
      * Sets StartupAction=start and DPDTimeoutAction=restart on a DOWN tunnel whose options leave it to the datacenter.
-     * {@code claimedAt} is the instant written to the cooldown tag once AWS has answered.
+     * {@code claimedAt} is the instant written to the cooldown tag once AWS has answered; {@code note} as for
+     * {@link ReplaceTunnel}.
      */
-    record RepairTunnelOptions(String vpnId, String outsideIp, String cooldownTagKey, Instant claimedAt)
+    record RepairTunnelOptions(String vpnId, String outsideIp, String cooldownTagKey, Instant claimedAt, String note)
             implements Response {
         public RepairTunnelOptions {
             Objects.requireNonNull(vpnId, "vpnId");
             Objects.requireNonNull(outsideIp, "outsideIp");
             Objects.requireNonNull(cooldownTagKey, "cooldownTagKey");
             Objects.requireNonNull(claimedAt, "claimedAt");
+        }
+
+        public RepairTunnelOptions(String vpnId, String outsideIp, String cooldownTagKey, Instant claimedAt) {
+            this(vpnId, outsideIp, cooldownTagKey, claimedAt, null);
         }
 
         @Override

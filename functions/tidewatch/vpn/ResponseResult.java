@@ -15,8 +15,14 @@ record ResponseResult(Response response, Outcome outcome, String description) {
         Objects.requireNonNull(description, "description");
     }
 
-    /** A response that ran, or a {@link Response.NotRun} reported as skipped. */
+    /** A response that ran, or a {@link Response.NotRun} reported as skipped; with the response's note, if any. */
     public static ResponseResult done(Response response) {
+        ResponseResult done = doneAsSuch(response);
+        return response.note() == null ? done
+                : new ResponseResult(response, done.outcome(), done.description() + "; " + response.note());
+    }
+
+    private static ResponseResult doneAsSuch(Response response) {
         if (response instanceof Response.KeepaliveBurst burst) {
             return new ResponseResult(response, Outcome.DONE, burst.describe() + " requested");
         }
@@ -35,12 +41,16 @@ record ResponseResult(Response response, Outcome outcome, String description) {
     }
 
     public static ResponseResult failed(Response response, String error) {
-        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": failed, " + error);
+        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": failed, " + error + noted(response));
     }
 
     /** A response that was not attempted because a step before it failed. */
     public static ResponseResult notAttempted(Response response, String why) {
-        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": not attempted, " + why);
+        return new ResponseResult(response, Outcome.FAILED, response.describe() + ": not attempted, " + why + noted(response));
+    }
+
+    private static String noted(Response response) {
+        return response.note() == null ? "" : "; " + response.note();
     }
 
     Map<String, Object> summary() {

@@ -75,6 +75,10 @@ final class TunnelOptionsRepairRule {
         if (tunnel.status() != TunnelTelemetry.Status.DOWN) {
             return new Response.NotRun(prefix + "status is " + tunnel.status() + ", not DOWN (an UP tunnel is never modified)");
         }
+        if (Elapsed.ahead(tunnel.lastStatusChange(), now)) {
+            return new Response.NotRun(prefix + "down since " + Elapsed.since(tunnel.lastStatusChange(), now)
+                    + ", so for an unknown time");
+        }
         TunnelRecovery recovery = status.recovery(tunnel.outsideIp());
         switch (recovery.kind()) {
             case UNKNOWN -> {
@@ -106,7 +110,8 @@ final class TunnelOptionsRepairRule {
         if (cooldown != null) {
             return new Response.NotRun(prefix + cooldown);
         }
-        return new Response.RepairTunnelOptions(status.vpnId(), tunnel.outsideIp(), tagKey, now);
+        return new Response.RepairTunnelOptions(status.vpnId(), tunnel.outsideIp(), tagKey, now,
+                CooldownTag.ignored(status, tagKey, settings.tunnelOptionsRepairCooldown(), now));
     }
 
     private static String orUnknown(String value) {

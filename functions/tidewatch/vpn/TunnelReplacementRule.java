@@ -69,6 +69,10 @@ final class TunnelReplacementRule {
         if (tunnel.lastStatusChange() == null) {
             return new Response.NotRun(prefix + "down since an unknown time");
         }
+        if (Elapsed.ahead(tunnel.lastStatusChange(), now)) {
+            return new Response.NotRun(prefix + "down since " + Elapsed.since(tunnel.lastStatusChange(), now)
+                    + ", so for an unknown time");
+        }
         Duration downFor = Duration.between(tunnel.lastStatusChange(), now);
         if (downFor.compareTo(settings.tunnelDownThreshold()) < 0) {
             return new Response.NotRun(prefix + "down " + Elapsed.describe(downFor) + " < "
@@ -79,6 +83,7 @@ final class TunnelReplacementRule {
         if (cooldown != null) {
             return new Response.NotRun(prefix + cooldown);
         }
-        return new Response.ReplaceTunnel(status.vpnId(), tunnel.outsideIp(), downFor, tagKey, now);
+        return new Response.ReplaceTunnel(status.vpnId(), tunnel.outsideIp(), downFor, tagKey, now,
+                CooldownTag.ignored(status, tagKey, settings.tunnelReplacementCooldown(), now));
     }
 }

@@ -16,6 +16,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotificationFailedException;
@@ -25,6 +26,10 @@ import tidewatch.notify.Notifier;
  * Responds to CloudWatch alarms on the datacenter VPN (AWS/VPN TunnelState, and the keepalive's reachability
  * metrics) delivered by SNS, EventBridge or the alarm's Lambda action: reads the tunnels once, decides, runs the
  * automatic responses, notifies. Any other alarm, or an unreadable payload, is still notified.
+ *
+ * <p>Everything happens inside the invocation's deadline: the reads and responses of an alarm stop early enough to
+ * leave the notification its time ({@link CallTimeouts}), so an alarm is told with what could be read even while
+ * EC2 or Lambda hang.
  *
  * <p>The invocation fails when a message could not be delivered on any channel, so that Lambda retries it and an
  * alarm is never lost silently.
@@ -65,14 +70,15 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Log.startInvocation(context);
-        notifier.beginInvocation(tidewatch.lambda.InvocationDeadline.of(context));
+        InvocationDeadline deadline = InvocationDeadline.of(context);
+        notifier.beginInvocation(deadline);
         String payload = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         List<Object> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         InvocationLimit limit = new InvocationLimit();
         for (ParsedEvent event : AlarmParser.parse(payload)) {
             try {
-                results.add(handle(event, clock.instant(), limit));
+                results.add(handle(event, clock.instant(), CallTimeouts.forWork(deadline), limit));
             } catch (NotificationFailedException e) {
                 // Keep going so the other records are still delivered, then fail the invocation below.
                 failures.add(e.getMessage());
@@ -87,33 +93,34 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         output.flush();
     }
 
-    private Map<String, Object> handle(ParsedEvent event, Instant now, InvocationLimit limit) {
+    /** {@code work}: the deadline of the event's reads and responses, before its notification. */
+    private Map<String, Object> handle(ParsedEvent event, Instant now, InvocationDeadline work, InvocationLimit limit) {
         if (event instanceof ParsedEvent.Ignored ignored) {
             Log.debug("event ignored", "event", ignored.what());
             return new VpnAlarmPlan.Skip(ignored.what(), "not an alarm state change").summary();
         }
         if (event instanceof ParsedEvent.TunnelCheck check) {
             Log.info("tunnel check", "schedule", check.rule());
-            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config)), now), null,
-                    limit);
+            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config), work), now),
+                    null, work, limit);
         }
         if (event instanceof ParsedEvent.Unrecognised unrecognised) {
             Log.warn("unrecognised payload", "problem", unrecognised.problem());
-            return execute(VpnAlarmDecision.unrecognised(unrecognised), null, limit);
+            return execute(VpnAlarmDecision.unrecognised(unrecognised), null, work, limit);
         }
         AlarmEvent change = ((ParsedEvent.Alarm) event).event();
         Log.info("alarm received", "alarm", change.alarmName(), "delivery", ((ParsedEvent.Alarm) event).delivery().name(),
                 "oldState", String.valueOf(change.oldState()), "newState", change.newState().name());
-        return execute(plan(change, now), change, limit);
+        return execute(plan(change, now, work), change, work, limit);
     }
 
-    private Map<String, VpnTelemetry> read(List<String> vpnIds) {
-        return vpnIds.isEmpty() ? Map.of() : telemetry.withEvidence(telemetry.read(vpnIds), config);
+    private Map<String, VpnTelemetry> read(List<String> vpnIds, InvocationDeadline work) {
+        return vpnIds.isEmpty() ? Map.of() : telemetry.withEvidence(telemetry.read(vpnIds, work), config, work);
     }
 
-    private VpnAlarmPlan plan(AlarmEvent change, Instant now) {
+    private VpnAlarmPlan plan(AlarmEvent change, Instant now, InvocationDeadline work) {
         try {
-            return VpnAlarmDecision.decide(change, config, read(VpnAlarmDecision.vpnsToRead(change, config)), now);
+            return VpnAlarmDecision.decide(change, config, read(VpnAlarmDecision.vpnsToRead(change, config), work), now);
         } catch (RuntimeException e) {
             // A bug here must not cost the alarm: people get it without the assessment.
             Log.error("cannot assess alarm", "alarm", change.alarmName(), "error", e);
@@ -121,7 +128,8 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         }
     }
 
-    private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change, InvocationLimit limit) {
+    private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change, InvocationDeadline work,
+            InvocationLimit limit) {
         if (plan instanceof VpnAlarmPlan.Skip skip) {
             Log.info("no notification", "subject", skip.subject(), "reason", skip.reason());
             return skip.summary();
@@ -129,7 +137,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         VpnAlarmPlan.Notify notify = (VpnAlarmPlan.Notify) plan;
         List<ResponseResult> results = new ArrayList<>();
         for (Response response : notify.responses()) {
-            results.add(runSafely(limit.admit(response)));
+            results.add(runSafely(limit.admit(response), work));
         }
         Message message = notify.message(results);
         List<String> channels = notifier.send(message);
@@ -144,9 +152,9 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         return summary;
     }
 
-    private ResponseResult runSafely(Response response) {
+    private ResponseResult runSafely(Response response, InvocationDeadline work) {
         try {
-            return responder.run(response);
+            return responder.run(response, work);
         } catch (RuntimeException e) {
             Log.error("automatic response threw", "response", response.describe(), "error", e);
             return ResponseResult.failed(response, e.getClass().getSimpleName() + ": " + e.getMessage());

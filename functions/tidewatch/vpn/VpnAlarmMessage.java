@@ -92,8 +92,7 @@ final class VpnAlarmMessage {
                         status.recovery(tunnel.outsideIp()).describe()));
                 VpnConnectionStatus.TunnelLog log = status.tunnelLogs().get(tunnel.outsideIp());
                 if (log != null && log.problem() != null) {
-                    facts.add(new Message.Field("Tunnel log " + tunnel.outsideIp(), "could not be read from "
-                            + log.group() + ": " + log.problem()));
+                    facts.add(new Message.Field("Tunnel log " + tunnel.outsideIp(), log.problem()));
                 }
             }
         }

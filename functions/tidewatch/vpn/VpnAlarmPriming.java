@@ -7,6 +7,7 @@ import java.util.Map;
 import tidewatch.aws.AwsClients;
 import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotifyPriming;
 import tidewatch.notify.Notifier;
@@ -49,12 +50,12 @@ final class VpnAlarmPriming {
                 .step(VpnAlarmPriming::parseSamples)
                 .step(() -> assessSample(config));
         if (telemetry instanceof Ec2TunnelTelemetry ec2) {
-            priming.request(() -> ec2.describe(List.of(VPN_ID)));
+            priming.request(() -> ec2.describe(List.of(VPN_ID), InvocationDeadline.unbounded()));
         }
         if (responder instanceof AwsResponder actions) {
-            priming.request(() -> actions.invoke(new Response.KeepaliveBurst("tidewatch-priming", 1)))
-                    .request(() -> actions.tagCooldown(SAMPLE_REPLACEMENT))
-                    .request(() -> actions.replaceTunnel(SAMPLE_REPLACEMENT));
+            priming.request(() -> actions.invoke(new Response.KeepaliveBurst("tidewatch-priming", 1), InvocationDeadline.unbounded()))
+                    .request(() -> actions.tagCooldown(SAMPLE_REPLACEMENT, InvocationDeadline.unbounded()))
+                    .request(() -> actions.replaceTunnel(SAMPLE_REPLACEMENT, InvocationDeadline.unbounded()));
         }
         if (notifier != null) {
             NotifyPriming.requests(notifier, "vpn-alarm").forEach(priming::request);

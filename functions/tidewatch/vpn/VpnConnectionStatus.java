@@ -18,10 +18,20 @@ record VpnConnectionStatus(String vpnId, String state, List<TunnelTelemetry> tun
     static final String AVAILABLE = "available";
     static final String MODIFYING = "modifying";
 
-    /** The last lines of one tunnel's log, or why they could not be read. */
+    /** The last lines of one tunnel's log, or why they are not there, as people read it ({@code problem}). */
     record TunnelLog(String group, List<String> lines, String problem) {
         TunnelLog {
             lines = lines == null ? List.of() : List.copyOf(lines);
+        }
+
+        static TunnelLog failed(String group, String failure) {
+            return new TunnelLog(group, List.of(), "could not be read from " + group + ": " + failure);
+        }
+
+        /** Not read in time (optional evidence): the message goes without it. */
+        static TunnelLog notRead(String group, String why) {
+            return new TunnelLog(group, List.of(), "not read: " + why + " (FilterLogEvents on " + group
+                    + "); sent without it");
         }
     }
 

@@ -143,13 +143,19 @@ class LocalInvokeTest {
 
     @Test
     void anInvocationIsStoppedAtTheTemplatesTimeoutAsLambdaStopsIt() throws IOException {
-        // The VPN alarm function with a 2 s Timeout, while every service it calls holds its answer for 10 s.
+        // The VPN alarm function blind to its deadline (DeadlineBlindHandler) with a 2 s Timeout, while every service
+        // it calls holds its answer for 10 s.
         Path template = Files.createTempFile("tidewatch-template", ".yaml");
         String text = Files.readString(Path.of("template.yaml"));
         int function = text.indexOf("\n  VpnAlarmFunction:\n");
         int timeout = text.indexOf("      Timeout: 30\n", function);
         assertTrue(function > 0 && timeout > function, "template.yaml gives VpnAlarmFunction a Timeout of 30 s");
-        Files.writeString(template, text.substring(0, timeout) + "      Timeout: 2\n" + text.substring(timeout + "      Timeout: 30\n".length()));
+        text = text.substring(0, timeout) + "      Timeout: 2\n" + text.substring(timeout + "      Timeout: 30\n".length());
+        String handler = "      Handler: tidewatch.vpn.VpnAlarmFunction::handleRequest\n";
+        assertTrue(text.indexOf(handler, function) > function, "the function's handler");
+        Files.writeString(template, text.substring(0, text.indexOf(handler, function))
+                + "      Handler: " + DeadlineBlindHandler.class.getName() + "::handleRequest\n"
+                + text.substring(text.indexOf(handler, function) + handler.length()));
         Map<String, Object> world = new LinkedHashMap<>(Json.parseObject(Files.readString(Path.of("events/worlds/vpn-both-tunnels-down.json")), "world").asMap());
         world.put("faults", Map.of("ec2", "timeout", "lambda", "timeout", "sns", "timeout", "slack", "timeout"));
         Path worldFile = Files.createTempFile("tidewatch-world", ".json");

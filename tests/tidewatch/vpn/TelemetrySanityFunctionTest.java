@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tidewatch.aws.AwsClients;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
+import tidewatch.lambda.InvocationDeadline;
 import tidewatch.local.Sandbox;
 import tidewatch.local.SandboxFixture;
 import tidewatch.local.World;
@@ -215,8 +216,9 @@ class TelemetrySanityFunctionTest {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         Ec2TunnelTelemetry ec2 = new Ec2TunnelTelemetry(aws.ec2(), aws::logs);
         VpnAlarmSettings config = VpnFixtures.config(settings);
-        Map<String, VpnTelemetry> first = ec2.withEvidence(ec2.read(List.of(VPN)), config);
-        TunnelTelemetrySource stale = vpnIds -> first;
+        InvocationDeadline unbounded = InvocationDeadline.unbounded();
+        Map<String, VpnTelemetry> first = ec2.withEvidence(ec2.read(List.of(VPN), unbounded), config, unbounded);
+        TunnelTelemetrySource stale = (vpnIds, deadline) -> first;
         Map<String, Object> record = Json.parseObject(event("vpn-alarm-sns.json"), "event").objects("Records").get(0).asMap();
         String twoRecords = "{\"Records\":[" + Json.write(record) + "," + Json.write(record) + "]}";
         return invoke(new VpnAlarmParts(stale, new AwsResponder(aws.ec2(), aws.lambda()), new Notifier(List.of(channel)),

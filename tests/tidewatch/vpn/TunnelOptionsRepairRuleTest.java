@@ -86,7 +86,10 @@ class TunnelOptionsRepairRuleTest {
                         "TUNNEL_OPTIONS_REPAIR_COOLDOWN", "10m"), "available", base.candidate(), base.other(), DEFAULTS,
                         PUBLIC, Map.of(TAG_A, NOW.minus(Duration.ofMinutes(20)).toString()), REPAIRED),
                 new Row("an unreadable cooldown tag holds", ON, "available", base.candidate(), base.other(), DEFAULTS,
-                        PUBLIC, Map.of(TAG_A, "soon"), "'soon'"));
+                        PUBLIC, Map.of(TAG_A, "soon"), "'soon'"),
+                new Row("a last change in the future: down for an unknown time, nothing done", ON, "available",
+                        down(TUNNEL_A, Duration.ofHours(-2)), base.other(), DEFAULTS, PUBLIC, Map.of(),
+                        "down since 2024-05-01T12:18:00Z (in the future: clocks disagree), so for an unknown time"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -104,6 +107,20 @@ class TunnelOptionsRepairRuleTest {
             String said = assertInstanceOf(Response.NotRun.class, response).describe();
             assertTrue(said.startsWith("tunnel " + TUNNEL_A + " options repair: skipped, ") && said.contains(row.expected()), said);
         }
+    }
+
+    @Test
+    void aCooldownTagFurtherAheadThanTheCooldownIsIgnoredAndTheRepairSaysSo() {
+        VpnConnectionStatus status = new VpnConnectionStatus(VPN, "available",
+                List.of(down(TUNNEL_A, Duration.ofMinutes(20)), up(TUNNEL_B, Duration.ofDays(1))),
+                Map.of(TAG_A, "2099-01-01T00:00:00Z"), Map.of(TUNNEL_A, DEFAULTS), "cgw-1a2b3c4d", PUBLIC, Map.of());
+
+        Response response = TunnelOptionsRepairRule.decide(status, status.tunnels().get(0), ON, NOW);
+
+        assertEquals(new Response.RepairTunnelOptions(VPN, TUNNEL_A, TAG_A, NOW, "cooldown tag 2099-01-01T00:00:00Z "
+                + "ignored: further ahead than the cooldown (1 h) itself, clocks disagree"), response);
+        assertTrue(ResponseResult.done(response).description().endsWith("; cooldown tag 2099-01-01T00:00:00Z ignored: "
+                + "further ahead than the cooldown (1 h) itself, clocks disagree"));
     }
 
     @Test

@@ -49,6 +49,12 @@ class TunnelReplacementRuleTest {
                         down(TUNNEL_A, Duration.ofMinutes(12)), Map.of(), REPLACED, true),
                 new Row("a tunnel with unknown status", ON, "available", unknown, Map.of(), "status is UNKNOWN", false),
                 new Row("down since an unknown time", ON, "available", noTime, Map.of(), "down since an unknown time", false),
+                new Row("a last change in the future: clocks disagree, down for an unknown time", ON, "available",
+                        down(TUNNEL_A, Duration.ofHours(-2)), Map.of(), "tunnel " + TUNNEL_A + " replacement: skipped, "
+                        + "down since 2024-05-01T12:18:00Z (in the future: clocks disagree), so for an unknown time", true),
+                new Row("a tag a little ahead still holds the cooldown", ON, "available", down(TUNNEL_A, MINUTES_47),
+                        Map.of(TAG_A, NOW.plus(Duration.ofHours(1)).toString()), "tunnel " + TUNNEL_A + " replacement: "
+                        + "skipped, replaced at 2024-05-01T11:18:00Z (in the future: clocks disagree), cooldown 6 h", true),
                 new Row("a recent replacement tag holds the cooldown", ON, "available", down(TUNNEL_A, MINUTES_47),
                         Map.of(TAG_A, NOW.minus(Duration.ofHours(2)).toString(), "Name", "datacenter"),
                         "tunnel " + TUNNEL_A + " replacement: skipped, replaced 2 h ago (at 2024-05-01T08:18:00Z), cooldown 6 h",

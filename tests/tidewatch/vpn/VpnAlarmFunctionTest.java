@@ -184,6 +184,42 @@ class VpnAlarmFunctionTest {
     }
 
     @Test
+    void aCooldownTagDated2099IsIgnoredSoTheReplacementProceedsAndTheMessageSaysSo() throws IOException {
+        World world = World.empty().addVpnConnection(degradedVpn("tidewatch:replaced:" + TUNNEL_A, "2099-01-01T00:00:00Z"));
+
+        JsonObject output = invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
+                event("vpn-alarm-sns.json"));
+
+        assertEquals(List.of("DescribeVpnConnections", "Invoke", "CreateTags", "ReplaceVpnTunnel"), operations());
+        assertEquals(List.of(Map.of("Key", "tidewatch:replaced:" + TUNNEL_A, "Value", NOW.toString())),
+                only("ec2", "CreateTags").get("Tag"), "the tag is written anew, with this clock's time");
+        String responses = VpnFixtures.field(channel.messages().get(0), "Automatic response");
+        assertTrue(responses.contains("tunnel " + TUNNEL_A + " replacement: requested (down 47 min); cooldown tag "
+                + "2099-01-01T00:00:00Z ignored: further ahead than the cooldown (6 h) itself, clocks disagree"), responses);
+        assertEquals(List.of("done", "done"), output.objects("results").get(0).objects("actions").stream()
+                .map(a -> a.string("outcome")).toList());
+    }
+
+    @Test
+    void aTunnelDownSinceATimeInTheFutureIsToldAsClocksDisagreeAndNotReplaced() throws IOException {
+        World world = World.empty().addVpnConnection(
+                vpnConnection("DOWN", "2024-05-01T12:07:00Z", "UP", "2024-04-29T14:03:10Z"));
+
+        invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")), event("vpn-alarm-sns.json"));
+
+        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations(), "no replacement for an unknown down time");
+        Message message = channel.messages().get(0);
+        assertEquals("DOWN since 2024-05-01T12:07:00Z (in the future: clocks disagree); IPSEC IS DOWN; 0 accepted routes",
+                VpnFixtures.field(message, "Tunnel " + TUNNEL_A));
+        assertTrue(message.summary().contains("tunnel " + TUNNEL_A + " is DOWN since 2024-05-01T12:07:00Z (in the future: "
+                + "clocks disagree)"), message.summary());
+        String told = message.summary() + message.fields();
+        assertTrue(!told.contains(" 0 s"), "never down 0 s: " + told);
+        assertTrue(VpnFixtures.field(message, "Automatic response").contains("tunnel " + TUNNEL_A + " replacement: skipped, "
+                + "down since 2024-05-01T12:07:00Z (in the future: clocks disagree), so for an unknown time"));
+    }
+
+    @Test
     void failingResponsesAreReportedAndNeverStopTheNotification() throws IOException {
         World world = World.empty().addVpnConnection(degradedVpn())
                 .fault("lambda.Invoke", "AccessDeniedException")
@@ -374,10 +410,10 @@ class VpnAlarmFunctionTest {
 
     @Test
     void aFaultWhileAssessingStillSendsTheAlarm() throws IOException {
-        TunnelTelemetrySource broken = vpnIds -> {
+        TunnelTelemetrySource broken = (vpnIds, deadline) -> {
             throw new IllegalStateException("bug in the read");
         };
-        Responder refuses = response -> {
+        Responder refuses = (response, deadline) -> {
             if (!(response instanceof Response.NotRun)) {
                 throw new AssertionError("nothing may run: " + response);
             }

@@ -24,6 +24,8 @@ final class VpnFixtures {
     static final Instant ALARM_TIME = Instant.parse("2024-05-01T10:17:42.512Z");
     /** When the function runs, a little after the alarm. */
     static final Instant NOW = Instant.parse("2024-05-01T10:18:00Z");
+    /** When the function runs against the sample worlds (events/worlds/vpn-*): 45 min after their tunnel went down. */
+    static final Instant SAMPLE_WORLDS_NOW = Instant.parse("2026-11-24T09:40:00Z");
 
     private VpnFixtures() {}
 
