@@ -218,7 +218,9 @@ final class EcsState {
             if (event.isServiceTask()) {
                 r.serviceName(event.groupName());
             } else {
-                r.family(event.groupName());
+                // ListTasks filters "family" by the task definition's family, not by the RunTask group (ECS API
+                // reference, ListTasks); the group is checked on each task read back.
+                r.family(event.taskDefinitionFamily());
             }
         });
     }

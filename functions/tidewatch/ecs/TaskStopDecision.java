@@ -12,6 +12,8 @@ import tidewatch.notify.Severity;
 /** What to do about one task stop: whether to tell people, how loudly, and whether to restart. Pure. */
 final class TaskStopDecision {
     static final String SECURITY_GROUPS_TAG = "tidewatch:security-groups";
+    /** The value the advice shows: space-separated, since an ECS tag value allows only {@code \p{L}\p{Z}\p{N}_.:/=+-@}. */
+    static final String SECURITY_GROUPS_EXAMPLE = "sg-... sg-...";
     static final String RESTARTED_FROM_TAG = "tidewatch:restarted-from";
 
     private TaskStopDecision() {}
@@ -104,7 +106,8 @@ final class TaskStopDecision {
         List<String> securityGroups = splitList(tags.get(SECURITY_GROUPS_TAG));
         if (!record.subnetIds().isEmpty() && securityGroups.isEmpty()) {
             return new TaskStopPlan(true, Severity.WARNING, "No restart: the task uses awsvpc networking and ECS does not "
-                    + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = sg-...,sg-...", null, CrashLoop.Count.NONE);
+                    + "report its security groups; add the tag " + SECURITY_GROUPS_TAG + " = " + SECURITY_GROUPS_EXAMPLE
+                    + " (separated by spaces: ECS tag values allow no commas)", null, CrashLoop.Count.NONE);
         }
         RestartRequest restart = restartRequest(record, securityGroups, restarts + 1);
         String limit = policy.maxRestarts() == null ? "" : " of " + policy.maxRestarts();

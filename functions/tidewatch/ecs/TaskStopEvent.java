@@ -67,6 +67,17 @@ public record TaskStopEvent(
         return taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
     }
 
+    /**
+     * "web" from the task definition ARN ".../task-definition/web:42": the family ECS's ListTasks {@code family} filter
+     * matches, which is not the RunTask {@code group} (a standalone task may run in any group, "family:X" is only the
+     * default).
+     */
+    public String taskDefinitionFamily() {
+        String revision = taskDefinitionRevision();
+        int colon = revision.lastIndexOf(':');
+        return colon < 0 ? revision : revision.substring(0, colon);
+    }
+
     /** Parses the EventBridge envelope; anything else is an {@link InvalidInputException} naming what is wrong. */
     public static TaskStopEvent fromEventBridge(JsonObject envelope) {
         if (!"aws.ecs".equals(envelope.string("source"))) {

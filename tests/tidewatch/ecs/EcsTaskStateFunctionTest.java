@@ -372,6 +372,52 @@ class EcsTaskStateFunctionTest {
         assertTrue(publishedMessage().contains("No restart: ECS no longer describes the task"), publishedMessage());
     }
 
+    /**
+     * A standalone task run in a group of its own ("nightly", not the default "family:nightly-report"): ECS's ListTasks
+     * filters "family" by the task definition's family, so the history is listed by "nightly-report" and only the
+     * tasks of the same group are counted. Listing by the group's name found nothing, and every stop counted as the first.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCustomGroupsHistoryIsListedByTheTaskDefinitionFamilyAndCountedByGroup() throws Exception {
+        World world = world(ecs -> {
+            List<Object> stopped = (List<Object>) ecs.get("stoppedTasks");
+            Map<String, Object> crashed = stoppedTask(ecs);
+            crashed.put("group", "nightly");
+            Map<String, Object> earlier = new LinkedHashMap<>(crashed);
+            earlier.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0badc0ffee0d41e2f3a4b5c6d7e8f9a1");
+            earlier.put("stoppedAt", "2026-11-24T09:31:06.512Z");
+            Map<String, Object> otherGroup = new LinkedHashMap<>(earlier);
+            otherGroup.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0badc0ffee0d41e2f3a4b5c6d7e8f9a2");
+            otherGroup.put("group", "family:nightly-report");
+            stopped.add(earlier);
+            stopped.add(otherGroup);
+        });
+        EcsTaskStateFunction function = function(world, "ENABLE_TASK_RESTARTS", "true");
+        invoke(function, Json.write(SampleEvents.variant("ecs-standalone-task-crashed.json", d -> d.put("group", "nightly"))));
+
+        List<Sandbox.Call> listed = sandbox.calls("ecs", "ListTasks");
+        assertEquals(1, listed.size());
+        assertEquals("nightly-report", listed.get(0).params().get("family"));
+        assertTrue(publishedMessage().contains("Abnormal stops in window: 2"), publishedMessage());
+    }
+
+    /** ECS's TagResource pattern for a tag value (Amazon ECS API reference, Tag): a comma is refused. */
+    private static final java.util.regex.Pattern ECS_TAG_VALUE = java.util.regex.Pattern.compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}$");
+
+    @Test
+    void theSecurityGroupsAdviceAsksForATagValueEcsAccepts() throws Exception {
+        World world = world(ecs -> stoppedTask(ecs).put("tags", List.of(Map.of("key", "tidewatch:restart", "value", "on-failure:3"))));
+        invoke(function(world, "ENABLE_TASK_RESTARTS", "true"), SampleEvents.text("ecs-standalone-task-crashed.json"));
+
+        String message = publishedMessage();
+        java.util.regex.Matcher advice = java.util.regex.Pattern.compile("tidewatch:security-groups = (\\S+ \\S+)").matcher(message);
+        assertTrue(advice.find(), message);
+        assertTrue(ECS_TAG_VALUE.matcher(advice.group(1)).matches(), advice.group(1));
+        assertFalse(ECS_TAG_VALUE.matcher("sg-1,sg-2").matches(), "the pattern refuses what ECS refuses");
+        assertEquals(List.of(), sandbox.calls("ecs", "RunTask"));
+    }
+
     /** The restart sample's world, with its "ecs" member changed. */
     @SuppressWarnings("unchecked")
     private static World world(Consumer<Map<String, Object>> changeEcs) {

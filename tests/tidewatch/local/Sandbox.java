@@ -429,12 +429,19 @@ public final class Sandbox implements AutoCloseable {
             String group = String.valueOf(task.get("group"));
             if (!inCluster(task, params.string("cluster"))
                     || (service != null && !group.equals("service:" + service))
-                    || (family != null && !group.equals("family:" + family))) {
+                    || (family != null && !family.equals(definitionFamily(task)))) {
                 continue;
             }
             arns.add(task.get("taskArn"));
         }
         return Map.of("taskArns", arns);
+    }
+
+    /** As ECS filters ListTasks by "family": the task definition's family ("report" of ".../report:7"), not the group. */
+    private static String definitionFamily(Map<String, Object> task) {
+        String arn = String.valueOf(task.get("taskDefinitionArn"));
+        String revision = arn.substring(arn.lastIndexOf('/') + 1);
+        return revision.contains(":") ? revision.substring(0, revision.lastIndexOf(':')) : revision;
     }
 
     private Map<String, Object> describeTaskDefinition(JsonObject params) {
