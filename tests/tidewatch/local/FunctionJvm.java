@@ -1,7 +1,12 @@
 package tidewatch.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +93,39 @@ public final class FunctionJvm {
                 mainClass));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * The classpath of a function run from a built package, as the Lambda Java runtime's class loader reads
+     * {@code /var/task}: the package directory (the classes), then its {@code lib/*.jar} sorted by file name. Only the
+     * runner's own part comes after them: the directory holding {@link LambdaBootstrap} (the test classes) and the jar
+     * of aws-lambda-java-serialization, which stand in for the runtime. Neither the Maven build's
+     * {@code target/classes} nor any other jar of the test classpath is on it, so a class or resource the package
+     * lacks fails the run.
+     */
+    public static String packageClasspath(Path packageDir) {
+        List<String> entries = new ArrayList<>();
+        entries.add(packageDir.toAbsolutePath().toString());
+        Path lib = packageDir.resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> jars = Files.list(lib)) {
+                jars.filter(jar -> jar.getFileName().toString().endsWith(".jar"))
+                        .map(jar -> jar.toAbsolutePath().toString()).sorted().forEach(entries::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        entries.add(codeSource(LambdaBootstrap.class));
+        entries.add(codeSource(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static String codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -20,16 +20,21 @@ import tidewatch.json.Json;
  * {@code bin/tidewatch invoke FUNCTION EVENT_FILE [--world WORLD_FILE] [--env K=V ...] [--aws]}: runs one function
  * as Lambda would, in a fresh JVM whose environment comes from template.yaml, against the embedded sandbox (or real
  * AWS with --aws), and prints one JSON report of the calls it made, the metrics it emitted and its outcome.
- * The template's {@code Timeout} is enforced as Lambda enforces it, from the invocation's start.
+ * The template's {@code Timeout} is enforced as Lambda enforces it, from the invocation's start. With
+ * {@code --package DIR} the function's JVM loads the function from a built package (what {@code sam build} ships)
+ * instead of the Maven build's classes; {@code --snapstart} runs its SnapStart hooks before the invocation.
  * Exit status: 0 when the handler returned, 1 when it threw or timed out, 2 for bad usage.
  */
 public final class LocalInvoke {
     static final String USAGE = "usage: bin/tidewatch invoke FUNCTION EVENT_FILE [--world WORLD_FILE] [--env K=V ...] [--parameter P=V ...] [--aws]\n"
-            + "  FUNCTION is a function's logical id in template.yaml: EcsTaskStateFunction, VpnAlarmFunction, VpnKeepaliveFunction";
+            + "                          [--package DIR] [--snapstart]\n"
+            + "  FUNCTION is a function's logical id in template.yaml: EcsTaskStateFunction, VpnAlarmFunction, VpnKeepaliveFunction\n"
+            + "  --package DIR runs the function from a built package (.aws-sam/build/FUNCTION: classes and lib/*.jar)\n"
+            + "  --snapstart runs the handler's SnapStart hooks (beforeCheckpoint, afterRestore) between init and the invocation";
 
     /** The parsed command line. */
     record Arguments(String function, Path event, Path world, Map<String, String> env, Map<String, String> parameters, boolean aws,
-                     Path template) {}
+                     Path template, Path packageDir, boolean snapStart) {}
 
     /** What one invocation produced. */
     record Report(String function, List<Map<String, Object>> calls, List<Map<String, Object>> metrics, Object output, String error,
@@ -77,11 +82,15 @@ public final class LocalInvoke {
         Map<String, String> parameters = new LinkedHashMap<>();
         boolean aws = false;
         Path template = Path.of("template.yaml");
+        Path packageDir = null;
+        boolean snapStart = false;
         for (int i = 3; i < args.length; i++) {
             switch (args[i]) {
                 case "--world" -> world = Path.of(value(args, ++i, "--world"));
                 case "--template" -> template = Path.of(value(args, ++i, "--template"));
                 case "--aws" -> aws = true;
+                case "--package" -> packageDir = Path.of(value(args, ++i, "--package"));
+                case "--snapstart" -> snapStart = true;
                 case "--env" -> putPair(env, "--env", value(args, ++i, "--env"));
                 case "--parameter" -> putPair(parameters, "--parameter", value(args, ++i, "--parameter"));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -94,6 +103,9 @@ public final class LocalInvoke {
         if (world != null && !Files.isRegularFile(world)) {
             throw new IllegalArgumentException("no world file at " + world);
         }
+        if (packageDir != null && !Files.isDirectory(packageDir)) {
+            throw new IllegalArgumentException("no package directory at " + packageDir + " (sam build writes .aws-sam/build/FUNCTION)");
+        }
         if (!Files.isRegularFile(template)) {
             throw new IllegalArgumentException("no template at " + template + " (run from the project root)");
         }
@@ -101,7 +113,7 @@ public final class LocalInvoke {
         if (!parsed.functionIds().contains(args[1])) {
             throw new IllegalArgumentException("no function '" + args[1] + "' in " + template + "; functions: " + parsed.functionIds());
         }
-        return new Arguments(args[1], event, world, env, parameters, aws, template);
+        return new Arguments(args[1], event, world, env, parameters, aws, template, packageDir, snapStart);
     }
 
     private static void putPair(Map<String, String> into, String option, String pair) {
@@ -132,6 +144,9 @@ public final class LocalInvoke {
             env.put(LambdaBootstrap.HANDLER, template.functionHandler(arguments.function()));
             env.put(LambdaBootstrap.EVENT_FILE, arguments.event().toAbsolutePath().toString());
             env.put(LambdaBootstrap.RESULT_FILE, result.toString());
+            if (arguments.snapStart()) {
+                env.put(LambdaBootstrap.SNAPSTART, "true");
+            }
             Path recorded = null;
             if (sandbox == null) {
                 recorded = Files.createTempFile("tidewatch-calls", ".jsonl"); // no sandbox: the SDK records its own calls
@@ -140,8 +155,10 @@ public final class LocalInvoke {
 
             List<Map<String, Object>> metrics = Collections.synchronizedList(new ArrayList<>());
             Duration timeout = Duration.ofSeconds(FunctionJvm.timeout(template, arguments.function()));
-            List<String> command = FunctionJvm.command(FunctionJvm.memorySize(template, arguments.function()),
-                    System.getProperty("java.class.path"), LambdaBootstrap.class.getName());
+            String classpath = arguments.packageDir() == null ? System.getProperty("java.class.path")
+                    : FunctionJvm.packageClasspath(arguments.packageDir());
+            List<String> command = FunctionJvm.command(FunctionJvm.memorySize(template, arguments.function()), classpath,
+                    LambdaBootstrap.class.getName());
             // The child stops itself at the timeout; this limit only catches a JVM that cannot.
             Duration backstop = LambdaBootstrap.INIT_LIMIT.plus(timeout).plusSeconds(30);
             boolean exited = runChild(FunctionJvm.processBuilder(command, env, arguments.aws()), backstop, line -> {
