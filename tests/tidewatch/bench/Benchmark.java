@@ -242,7 +242,8 @@ public final class Benchmark {
         private URI startSandbox(Path world) throws IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"), "tidewatch.local.SandboxServer", "--no-params"));
+                    "-cp", System.getProperty("java.class.path"), "tidewatch.local.SandboxServer", "--no-params",
+                    "--template", "template.yaml"));
             if (world != null) {
                 command.addAll(List.of("--world", world.toString()));
             }

@@ -36,7 +36,7 @@ class FloorProcessTest {
             "vpn, VpnAlarmFunction, events/vpn-alarm-eventbridge.json, events/worlds/vpn-one-tunnel-down.json"})
     void aFloorMakesTheCallsOfTheFunctionsFirstInvocation(String floor, String function, String event, String world) throws Exception {
         List<Sandbox.Call> functionCalls;
-        try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
+        try (Sandbox sandbox = Sandbox.start(FunctionJvm.declareTemplateResources(World.load(Path.of(world)), template, Map.of()))) {
             String handler = template.functionHandler(function);
             JsonObject result = runChild(sandbox, function, FunctionProcess.class.getName(), handler.split("::")[0],
                     Path.of(event).toAbsolutePath().toString(), "0");
@@ -44,7 +44,7 @@ class FloorProcessTest {
             functionCalls = notificationLast(sandbox.calls());
         }
         List<Sandbox.Call> floorCalls;
-        try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
+        try (Sandbox sandbox = Sandbox.start(FunctionJvm.declareTemplateResources(World.load(Path.of(world)), template, Map.of()))) {
             JsonObject result = runChild(sandbox, function, FloorProcess.class.getName(), floor);
             assertNull(result.string("error"), "the floor ran");
             floorCalls = notificationLast(sandbox.calls());
@@ -68,7 +68,7 @@ class FloorProcessTest {
     @ParameterizedTest
     @CsvSource("vpn-telemetry, VpnAlarmFunction, events/worlds/vpn-one-tunnel-down.json")
     void theTelemetryFloorIsTheOneCallTheVpnFunctionCannotDoWithout(String floor, String function, String world) throws Exception {
-        try (Sandbox sandbox = Sandbox.start(World.load(Path.of(world)))) {
+        try (Sandbox sandbox = Sandbox.start(FunctionJvm.declareTemplateResources(World.load(Path.of(world)), template, Map.of()))) {
             JsonObject result = runChild(sandbox, function, FloorProcess.class.getName(), floor);
             assertNull(result.string("error"));
             assertEquals(List.of("ec2 DescribeVpnConnections"), names(sandbox.calls()));

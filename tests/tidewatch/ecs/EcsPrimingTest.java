@@ -28,9 +28,9 @@ class EcsPrimingTest {
 
     @Test
     void theCheckpointHookSendsNothingThenTheFunctionWorks() throws Exception {
-        EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(Map.of(
+        EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(sandbox.declaring(Map.of(
                 "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications",
-                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url", "ENABLE_TASK_RESTARTS", "true")),
+                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url", "ENABLE_TASK_RESTARTS", "true"))),
                 sandbox.clients(Duration.ofSeconds(2)));
 
         assertDoesNotThrow(() -> function.beforeCheckpoint(null));

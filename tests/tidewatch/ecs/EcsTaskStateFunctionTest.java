@@ -47,7 +47,7 @@ class EcsTaskStateFunctionTest {
         for (int i = 0; i < env.length; i += 2) {
             settings.put(env[i], env[i + 1]);
         }
-        return new EcsTaskStateFunction(new Settings(settings), sandbox.clients(Duration.ofSeconds(2)));
+        return new EcsTaskStateFunction(new Settings(sandbox.declaring(settings)), sandbox.clients(Duration.ofSeconds(2)));
     }
 
     private static JsonObject invoke(EcsTaskStateFunction function, String event) throws Exception {

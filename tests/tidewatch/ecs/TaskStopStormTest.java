@@ -59,9 +59,9 @@ class TaskStopStormTest {
             }
         }
         sandbox = sandboxes.start(world);
-        EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(Map.of(
+        EcsTaskStateFunction function = new EcsTaskStateFunction(new Settings(sandbox.declaring(Map.of(
                 "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch", "SLACK_WEBHOOK_SECRET", "tidewatch/slack",
-                "LOG_LINES", "0")), sandbox.clients(Duration.ofSeconds(2)));
+                "LOG_LINES", "0"))), sandbox.clients(Duration.ofSeconds(2)));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(Json.write(Map.of("Records", records)).getBytes(StandardCharsets.UTF_8)), out, null);

@@ -25,7 +25,7 @@ class CallRecorderTest {
     @Test
     void recordsEachRequestWithTheServiceOperationAndParametersTheSandboxSaw() throws IOException {
         Path file = Files.createTempFile("calls", ".jsonl");
-        try (Sandbox sandbox = Sandbox.start(World.empty())) {
+        try (Sandbox sandbox = Sandbox.start(World.empty().topic("arn:aws:sns:us-east-1:123456789012:t"))) {
             CallRecorder recorder = new CallRecorder(file);
             StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"));
             try (SnsClient sns = SnsClient.builder().endpointOverride(sandbox.endpoint()).region(Region.US_EAST_1)
@@ -56,7 +56,7 @@ class CallRecorderTest {
     @Test
     void withoutTheFileItRecordsNothing() {
         assertFalse(System.getenv().containsKey(CallRecorder.CALLS_FILE), "the build does not set it");
-        try (Sandbox sandbox = Sandbox.start(World.empty())) {
+        try (Sandbox sandbox = Sandbox.start(World.empty().topic("arn:aws:sns:us-east-1:123456789012:t"))) {
             sandbox.clients(Duration.ofSeconds(1)).sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("m"));
             assertEquals(1, sandbox.calls().size(), "the registered recorder is loaded by the SDK and stays out of the way");
         }

@@ -146,6 +146,33 @@ public final class CloudFormationTemplate {
         return Collections.unmodifiableMap(environment);
     }
 
+    /**
+     * The variables of a function's environment whose value only a deployment knows, each with where it came from:
+     * a resource of the template ({@code "resource NotificationTopic"}: its placeholder ARN or name), the account id,
+     * or one of the {@code standIns} parameters ({@code "parameter VpnConnectionId1"}). What {@code --aws} refuses
+     * to run with.
+     */
+    public Map<String, List<String>> placeholderVariables(String logicalId, Map<String, String> parameterOverrides, Set<String> standIns) {
+        requireFunction(logicalId);
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.putAll(environmentVariables(globalFunction(), "Globals.Function"));
+        variables.putAll(environmentVariables(properties(resource(logicalId), logicalId), logicalId));
+        Map<String, List<String>> placeholders = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> variable : variables.entrySet()) {
+            Resolver resolver = new Resolver(parameterValues(parameterOverrides));
+            if (resolver.resolve(variable.getValue()) == NO_VALUE) {
+                continue;
+            }
+            List<String> sources = resolver.sources.stream()
+                    .filter(source -> !source.startsWith("parameter ") || standIns.contains(source.substring("parameter ".length())))
+                    .toList();
+            if (!sources.isEmpty()) {
+                placeholders.put(variable.getKey(), sources);
+            }
+        }
+        return placeholders;
+    }
+
     /** Evaluates a condition of the Conditions section with the given parameter values. */
     public boolean condition(String name, Map<String, String> parameterOverrides) {
         if (!section("Conditions").containsKey(name)) {
@@ -298,6 +325,8 @@ public final class CloudFormationTemplate {
         private final Map<String, String> parameterValues;
         private final Map<String, Boolean> conditions = new LinkedHashMap<>();
         private final Set<String> evaluating = new HashSet<>();
+        /** What the values resolved so far came from: "resource ID", "parameter NAME", "pseudo parameter AWS::...". */
+        final Set<String> sources = new java.util.LinkedHashSet<>();
 
         Resolver(Map<String, String> parameterValues) {
             this.parameterValues = parameterValues;
@@ -422,6 +451,13 @@ public final class CloudFormationTemplate {
         }
 
         private Object ref(String name) {
+            if (name.equals("AWS::AccountId") || name.equals("AWS::StackId")) {
+                sources.add("pseudo parameter " + name);
+            } else if (parameters().containsKey(name)) {
+                sources.add("parameter " + name);
+            } else if (!name.startsWith("AWS::")) {
+                sources.add("resource " + name);
+            }
             switch (name) {
                 case "AWS::NoValue":
                     return NO_VALUE;
@@ -473,6 +509,7 @@ public final class CloudFormationTemplate {
         }
 
         private String attribute(String logicalId, String attribute) {
+            sources.add("resource " + logicalId);
             Map<String, Object> resource = existingResource(logicalId);
             String type = String.valueOf(resource.get("Type"));
             boolean arnAttribute = attribute.equals("Arn");

@@ -27,8 +27,15 @@ public final class FunctionJvm {
      * Parameter values for a local run: the template's own stand-ins for parameters without a default
      * ({@code Metadata: Tidewatch::LocalInvoke: Parameters}), then the given ones.
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, String> localParameters(CloudFormationTemplate template, Map<String, String> overrides) {
+        Map<String, String> parameters = new LinkedHashMap<>(standInParameters(template));
+        parameters.putAll(overrides);
+        return parameters;
+    }
+
+    /** The template's stand-ins for parameters without a default ({@code Metadata: Tidewatch::LocalInvoke: Parameters}). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> standInParameters(CloudFormationTemplate template) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (template.root().get("Metadata") instanceof Map<?, ?> metadata
                 && metadata.get("Tidewatch::LocalInvoke") instanceof Map<?, ?> local
@@ -36,8 +43,19 @@ public final class FunctionJvm {
             ((Map<String, Object>) standIns).forEach((name, value) -> parameters.put(name,
                     value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
         }
-        parameters.putAll(overrides);
         return parameters;
+    }
+
+    /**
+     * Declares in the world what the template's functions name (their topic, webhook parameter or secret, keepalive
+     * function), resolved with the local parameters and the given ones: what a deployed stack would have created or
+     * been given, so that a local run finds it and any other name gets AWS's not-found error.
+     */
+    public static World declareTemplateResources(World world, CloudFormationTemplate template, Map<String, String> parameterOverrides) {
+        for (String function : template.functionIds()) {
+            world.declare(template.functionEnvironment(function, localParameters(template, parameterOverrides)));
+        }
+        return world;
     }
 
     public static int memorySize(CloudFormationTemplate template, String function) {

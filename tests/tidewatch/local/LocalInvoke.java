@@ -113,7 +113,36 @@ public final class LocalInvoke {
         if (!parsed.functionIds().contains(args[1])) {
             throw new IllegalArgumentException("no function '" + args[1] + "' in " + template + "; functions: " + parsed.functionIds());
         }
+        if (aws) {
+            refusePlaceholders(parsed, args[1], env, parameters);
+        }
         return new Arguments(args[1], event, world, env, parameters, aws, template, packageDir, snapStart);
+    }
+
+    /**
+     * With {@code --aws}, a variable resolved from the template's own resources or from a local stand-in parameter
+     * holds a placeholder (an ARN in account 123456789012, the sample VPN id) that no real account has: the run
+     * would fail, or act on the wrong thing. Each must be given by {@code --env} or {@code --parameter}.
+     */
+    static void refusePlaceholders(CloudFormationTemplate template, String function, Map<String, String> env, Map<String, String> parameters) {
+        java.util.Set<String> standIns = new java.util.HashSet<>(FunctionJvm.standInParameters(template).keySet());
+        standIns.removeAll(parameters.keySet());
+        List<String> missing = new ArrayList<>();
+        template.placeholderVariables(function, FunctionJvm.localParameters(template, parameters), standIns).forEach((variable, sources) -> {
+            if (env.containsKey(variable)) {
+                return;
+            }
+            List<String> fixes = new ArrayList<>();
+            for (String source : sources) {
+                fixes.add(source.startsWith("parameter ") ? "--parameter " + source.substring("parameter ".length()) + "=..." : null);
+            }
+            missing.add(variable + " (from the template's " + String.join(", ", sources) + "): set --env " + variable + "=..."
+                    + fixes.stream().filter(java.util.Objects::nonNull).map(fix -> " or " + fix).reduce("", String::concat));
+        });
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("--aws: these would be placeholders, not your account's resources: "
+                    + String.join("; ", missing));
+        }
     }
 
     private static void putPair(Map<String, String> into, String option, String pair) {
@@ -140,6 +169,11 @@ public final class LocalInvoke {
             Path result = Files.createTempFile("tidewatch-result", ".json");
             Map<String, String> env = FunctionJvm.environment(template, arguments.function(), arguments.parameters(),
                     sandbox == null ? null : sandbox.endpoint());
+            if (sandbox != null) { // the template's own topic, webhook and keepalive exist; names given by --env need the world
+                synchronized (world) {
+                    FunctionJvm.declareTemplateResources(world, template, arguments.parameters());
+                }
+            }
             env.putAll(arguments.env());
             env.put(LambdaBootstrap.HANDLER, template.functionHandler(arguments.function()));
             env.put(LambdaBootstrap.EVENT_FILE, arguments.event().toAbsolutePath().toString());

@@ -118,10 +118,15 @@ class LocalInvokeTest {
     void withAwsTheSdkRecordsItsOwnCalls() {
         // --aws as someone with an account would run it, but the "account" is a sandbox started here, so that
         // the calls can be checked: the report's calls come from the function's own SDK clients.
-        try (Sandbox account = Sandbox.start(World.load(Path.of("events/worlds/vpn-both-tunnels-down.json")))) {
+        String topic = "arn:aws:sns:eu-west-1:210987654321:tidewatch-prod-NotificationTopic-1A2B3C";
+        String keepalive = "arn:aws:lambda:eu-west-1:210987654321:function:tidewatch-prod-VpnKeepaliveFunction-4D5E6F:live";
+        try (Sandbox account = Sandbox.start(World.load(Path.of("events/worlds/vpn-both-tunnels-down.json"))
+                .topic(topic).function(keepalive).parameter("/tidewatch/slack-webhook-url"))) {
             LocalInvoke.Report report = run("invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--aws",
                     "--env", "AWS_ENDPOINT_URL=" + account.endpoint(), "--env", "AWS_REGION=eu-west-1",
-                    "--env", "AWS_ACCESS_KEY_ID=AKIDTEST", "--env", "AWS_SECRET_ACCESS_KEY=test-secret");
+                    "--env", "AWS_ACCESS_KEY_ID=AKIDTEST", "--env", "AWS_SECRET_ACCESS_KEY=test-secret",
+                    "--env", "NOTIFY_TOPIC_ARN=" + topic, "--env", "KEEPALIVE_FUNCTION_NAME=" + keepalive,
+                    "--parameter", "VpnConnectionId1=vpn-0a1b2c3d4e5f67890");
             assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
             List<String> sent = account.calls().stream().filter(c -> !c.service().equals("slack"))
                     .map(c -> c.service() + " " + c.operation()).toList();
@@ -129,6 +134,37 @@ class LocalInvokeTest {
             Map<String, Object> invoke = params(calls(report, "lambda", "Invoke").get(0));
             assertEquals(Map.of("burst", 3), invoke.get("Payload"));
         }
+    }
+
+    @Test
+    void withAwsTheRunnerRefusesToStartWhileANameIsStillAPlaceholderAndSaysWhatToSet() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {
+                "invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--aws"}));
+        String message = refused.getMessage();
+        assertTrue(message.contains("NOTIFY_TOPIC_ARN (from the template's resource NotificationTopic): set --env NOTIFY_TOPIC_ARN="), message);
+        assertTrue(message.contains("KEEPALIVE_FUNCTION_NAME (from the template's resource VpnKeepaliveFunctionAliaslive)"), message);
+        assertTrue(message.contains("VPN_CONNECTION_IDS (from the template's parameter VpnConnectionId1): set --env VPN_CONNECTION_IDS=..."
+                + " or --parameter VpnConnectionId1=..."), message);
+        assertFalse(message.contains("SLACK_WEBHOOK_SECRET"), "a parameter's own default is a real name, not a placeholder");
+
+        IllegalArgumentException oneLeft = assertThrows(IllegalArgumentException.class, () -> LocalInvoke.parse(new String[] {
+                "invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json", "--aws", "--env", "NOTIFY_TOPIC_ARN=arn:aws:sns:eu-west-1:1:t",
+                "--parameter", "VpnConnectionId1=vpn-0123456789abcdef0"}));
+        assertFalse(oneLeft.getMessage().contains("NOTIFY_TOPIC_ARN") || oneLeft.getMessage().contains("VPN_CONNECTION_IDS"), oneLeft.getMessage());
+        assertTrue(oneLeft.getMessage().contains("KEEPALIVE_FUNCTION_NAME"), oneLeft.getMessage());
+        assertTrue(LocalInvoke.parse(new String[] {"invoke", "VpnAlarmFunction", "events/vpn-alarm-sns.json"}) != null,
+                "the sandbox's own run needs none of them");
+    }
+
+    @Test
+    void locallyOnlyTheTemplatesOwnResourcesExistSoAnotherTopicGetsSnsNotFound() {
+        LocalInvoke.Report report = run("invoke", "EcsTaskStateFunction", "events/ecs-service-task-crashed.json",
+                "--world", "events/worlds/web-crash-loop.json", "--env", "NOTIFY_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:typo");
+        assertNull(report.error(), "Slack still took the message: " + functionLog.toString(StandardCharsets.UTF_8));
+        assertEquals(1, calls(report, "sns", "Publish").size());
+        String log = functionLog.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("Topic does not exist"), "SNS's own answer is logged: " + log);
+        assertEquals(1, calls(report, "slack", "post").size());
     }
 
     @Test

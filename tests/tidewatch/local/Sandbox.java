@@ -145,6 +145,14 @@ public final class Sandbox implements AutoCloseable {
         return world;
     }
 
+    /** Declares in the world what a function's environment names ({@link World#declare}) and returns the environment. */
+    public Map<String, String> declaring(Map<String, String> environment) {
+        synchronized (world) {
+            world.declare(environment);
+        }
+        return environment;
+    }
+
     /** Requests answered so far (the stats endpoint excluded). */
     public long requests() {
         return requests.get();
@@ -195,7 +203,7 @@ public final class Sandbox implements AutoCloseable {
                     answer(exchange, request);
                 }
             } catch (SandboxFault e) {
-                sendError(exchange, request, 400, e.code, e.getMessage());
+                sendError(exchange, request, e.status, e.code, e.getMessage());
             }
         } catch (RuntimeException e) {
             send(exchange, 500, "text/plain", "sandbox error: " + e);
@@ -262,7 +270,7 @@ public final class Sandbox implements AutoCloseable {
     /** Secrets never reach the report: any string equal to a stored secret value is replaced. */
     private Object redactValue(Object value) {
         if (value instanceof String text) {
-            return text.contains(slackSecret) || world.secrets.containsValue(text) ? "[redacted]" : text;
+            return text.contains(slackSecret) || world.secrets.containsValue(text) || world.parameters.containsValue(text) ? "[redacted]" : text;
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
@@ -356,15 +364,23 @@ public final class Sandbox implements AutoCloseable {
             case "ecs.DescribeTaskDefinition" -> json(exchange, describeTaskDefinition(params));
             case "ecs.DescribeServices" -> json(exchange, describeServices(params));
             case "ecs.RunTask" -> json(exchange, runTask(params));
-            case "secretsmanager.GetSecretValue" -> json(exchange, Map.of(
-                    "ARN", "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + params.string("SecretId"),
-                    "Name", params.string("SecretId"), "SecretString", secret(params.string("SecretId")), "VersionId", "1"));
+            case "secretsmanager.GetSecretValue" -> {
+                String id = params.requireString("SecretId");
+                json(exchange, Map.of("ARN", "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + secretName(id) + "-Sandbx",
+                        "Name", secretName(id), "SecretString", secret(id), "VersionId", "1"));
+            }
             case "ssm.GetParameter" -> json(exchange, Map.of("Parameter", Map.of(
-                    "Name", params.string("Name"), "Type", "SecureString", "Value", secret(params.string("Name")), "Version", 1)));
+                    "Name", params.requireString("Name"), "Type", "SecureString", "Value", parameter(params.string("Name")), "Version", 1)));
             case "logs.GetLogEvents" -> getLogEvents(exchange, params);
             case "logs.FilterLogEvents" -> json(exchange, filterLogEvents(params));
-            case "lambda.Invoke" -> send(exchange, "Event".equals(params.string("InvocationType")) ? 202 : 200, "application/json", "");
-            case "sns.Publish" -> xml(exchange, "Publish", "sns", "<MessageId>" + UUID.randomUUID() + "</MessageId>");
+            case "lambda.Invoke" -> {
+                requireFunction(params.requireString("FunctionName"));
+                send(exchange, "Event".equals(params.string("InvocationType")) ? 202 : 200, "application/json", "");
+            }
+            case "sns.Publish" -> {
+                publishChecks(params);
+                xml(exchange, "Publish", "sns", "<MessageId>" + UUID.randomUUID() + "</MessageId>");
+            }
             case "ec2.DescribeVpnConnections" -> describeVpnConnections(exchange, params);
             case "ec2.DescribeCustomerGateways" -> describeCustomerGateways(exchange, params);
             case "ec2.ModifyVpnTunnelOptions" -> modifyVpnTunnelOptions(exchange, params);
@@ -378,11 +394,103 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** A secret's value by its name or ARN, as Secrets Manager finds it; an undeclared one does not exist. */
     private String secret(String id) {
-        return world.secrets.getOrDefault(id, slackWebhookUrl());
+        for (Map.Entry<String, String> declared : world.secrets.entrySet()) {
+            if (declared.getKey().equals(id) || secretName(declared.getKey()).equals(secretName(id))) {
+                return webhookOr(declared.getValue());
+            }
+        }
+        throw new SandboxFault("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    }
+
+    /** A secret's name from its name or ARN ("arn:...:secret:NAME-AbCdEf": Secrets Manager adds six characters). */
+    static String secretName(String id) {
+        int at = id.startsWith("arn:") ? id.indexOf(":secret:") : -1;
+        if (at < 0) {
+            return id;
+        }
+        String name = id.substring(at + ":secret:".length());
+        return name.matches(".*-[A-Za-z0-9]{6}") ? name.substring(0, name.length() - 7) : name;
+    }
+
+    /** A parameter's value by its name or ARN ("arn:...:parameter/tidewatch/x" is "/tidewatch/x"). */
+    private String parameter(String name) {
+        for (Map.Entry<String, String> declared : world.parameters.entrySet()) {
+            if (parameterName(declared.getKey()).equals(parameterName(name))) {
+                return webhookOr(declared.getValue());
+            }
+        }
+        throw new SandboxFault("ParameterNotFound", "");
+    }
+
+    private static String parameterName(String name) {
+        int at = name.startsWith("arn:") ? name.indexOf(":parameter") : -1;
+        String bare = at < 0 ? name : name.substring(at + ":parameter".length());
+        return bare.startsWith("/") ? bare.substring(1) : bare;
+    }
+
+    private String webhookOr(String value) {
+        return World.SANDBOX_WEBHOOK.equals(value) ? slackWebhookUrl() : value;
+    }
+
+    /**
+     * A function as Lambda names it: "NAME" or "NAME:QUALIFIER" from a name, a partial ARN ("ACCOUNT:function:NAME")
+     * or a full ARN; "$LATEST" is the function itself.
+     */
+    static String functionKey(String name) {
+        int at = name.indexOf(":function:");
+        String key = at >= 0 ? name.substring(at + ":function:".length()) : name;
+        return key.endsWith(":$LATEST") ? key.substring(0, key.length() - ":$LATEST".length()) : key;
+    }
+
+    private void requireFunction(String name) {
+        String key = functionKey(name);
+        if (!world.functions.contains(key)) {
+            throw new SandboxFault(404, "ResourceNotFoundException",
+                    "Function not found: arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + key);
+        }
+    }
+
+    /** Publish as SNS refuses it: an unknown topic, a subject of 100 characters or more or with a line break, a message over 256 KiB. */
+    private void publishChecks(JsonObject params) {
+        String topic = params.string("TopicArn");
+        if (topic == null || !world.topics.contains(topic)) {
+            throw new SandboxFault(404, "NotFound", "Topic does not exist");
+        }
+        String subject = params.string("Subject");
+        if (subject != null && (subject.isEmpty() || subject.length() >= 100 || subject.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new SandboxFault("InvalidParameter", "Invalid parameter: Subject");
+        }
+        String message = params.string("Message");
+        long bytes = message == null ? 0 : message.getBytes(StandardCharsets.UTF_8).length;
+        for (Map.Entry<String, Object> attribute : params.object("MessageAttributes").asMap().entrySet()) {
+            bytes += attribute.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + String.valueOf(attribute.getValue()).getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (message == null || message.isEmpty()) {
+            throw new SandboxFault("InvalidParameter", "Invalid parameter: Message");
+        }
+        if (bytes > 262_144) {
+            throw new SandboxFault("InvalidParameter", "Invalid parameter: Message too long");
+        }
+    }
+
+    /** ECS's and CloudWatch Logs' list limits: a request over one is refused, as the service refuses it. */
+    private static void requireAtMost(int limit, int count, String member, String code) {
+        if (count > limit) {
+            throw new SandboxFault(code, member + " can have at most " + limit + " items; " + count + " were given");
+        }
+    }
+
+    private static void requireLimit(Long value, int max, String member, String code) {
+        if (value != null && (value < 1 || value > max)) {
+            throw new SandboxFault(code, member + " must be between 1 and " + max + "; " + value + " was given");
+        }
     }
 
     private Map<String, Object> describeTasks(JsonObject params) {
+        requireAtMost(100, params.strings("tasks").size(), "tasks", "InvalidParameterException");
         boolean withTags = params.strings("include").contains("TAGS");
         List<Object> found = new ArrayList<>();
         List<Object> failures = new ArrayList<>();
@@ -420,6 +528,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private Map<String, Object> listTasks(JsonObject params) {
+        requireLimit(params.integer("maxResults"), 100, "maxResults", "InvalidParameterException");
         boolean stopped = "STOPPED".equals(params.string("desiredStatus"));
         List<Map<String, Object>> pool = stopped ? world.stoppedTasks : world.tasks;
         String service = params.string("serviceName");
@@ -461,6 +570,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private Map<String, Object> describeServices(JsonObject params) {
+        requireAtMost(10, params.strings("services").size(), "services", "InvalidParameterException");
         List<Object> found = new ArrayList<>();
         List<Object> failures = new ArrayList<>();
         for (String wanted : params.strings("services")) {
@@ -474,6 +584,11 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts a task record; a repeated clientToken returns the first task, as ECS's idempotency does. */
     private Map<String, Object> runTask(JsonObject params) {
+        String problem = TagRules.ecsProblem(params.objects("tags").stream()
+                .map(tag -> Map.entry(String.valueOf(tag.string("key")), tag.string("value") == null ? "" : tag.string("value"))).toList());
+        if (problem != null) {
+            throw new SandboxFault("InvalidParameterException", problem);
+        }
         String token = params.string("clientToken");
         if (token != null && runTaskByClientToken.containsKey(token)) {
             return Map.of("tasks", List.of(runTaskByClientToken.get(token)), "failures", List.of());
@@ -501,6 +616,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void getLogEvents(HttpExchange exchange, JsonObject params) throws IOException {
+        requireLimit(params.integer("limit"), 10_000, "limit", "InvalidParameterException");
         List<String> lines = world.logs.get(params.string("logGroupName") + "/" + params.string("logStreamName"));
         if (lines == null) {
             throw new SandboxFault("ResourceNotFoundException", "The specified log stream does not exist.");
@@ -544,6 +660,7 @@ public final class Sandbox implements AutoCloseable {
      * oldest first and cut at the limit as CloudWatch Logs does; lines get one-second steps ending at the sandbox's start.
      */
     private Map<String, Object> filterLogEvents(JsonObject params) {
+        requireLimit(params.integer("limit"), 10_000, "limit", "InvalidParameterException");
         String group = params.string("logGroupName") != null ? params.string("logGroupName") : logGroupName(params.string("logGroupIdentifier"));
         List<String> named = params.strings("logStreamNames");
         String prefix = params.string("logStreamNamePrefix");
@@ -701,6 +818,22 @@ public final class Sandbox implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void createTags(JsonObject params) {
         List<String> resources = params.strings("ResourceId");
+        List<Map.Entry<String, String>> wanted = params.objects("Tag").stream()
+                .map(tag -> Map.entry(String.valueOf(tag.string("Key")), tag.string("Value") == null ? "" : tag.string("Value"))).toList();
+        String problem = TagRules.ec2Problem(wanted);
+        if (problem != null) {
+            throw new SandboxFault("InvalidParameterValue", problem);
+        }
+        for (Map<String, Object> connection : world.vpnConnections) {
+            if (resources.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+                long kept = (connection.get("Tags") instanceof List<?> l ? l : List.of()).stream()
+                        .filter(t -> !(t instanceof Map<?, ?> m && wanted.stream().anyMatch(w -> w.getKey().equals(m.get("Key"))))).count();
+                if (kept + wanted.size() > TagRules.MAX_TAGS) {
+                    throw new SandboxFault("TagLimitExceeded", "The maximum number of tags (50) for resource "
+                            + connection.get("VpnConnectionId") + " has been reached.");
+                }
+            }
+        }
         for (Map<String, Object> connection : world.vpnConnections) {
             if (!resources.contains(String.valueOf(connection.get("VpnConnectionId")))) {
                 continue;
@@ -771,10 +904,16 @@ public final class Sandbox implements AutoCloseable {
 
     /** An AWS error the world itself produces (a missing resource), answered in the service's error format. */
     static final class SandboxFault extends RuntimeException {
+        final int status;
         final String code;
 
         SandboxFault(String code, String message) {
+            this(400, code, message);
+        }
+
+        SandboxFault(int status, String code, String message) {
             super(message);
+            this.status = status;
             this.code = code;
         }
     }

@@ -29,7 +29,7 @@ class SandboxServerTest {
 
     @Test
     void theSandboxCountsRequestsAndTheTimeItSpentAnsweringThem() throws Exception {
-        try (Sandbox sandbox = Sandbox.start(World.empty())) {
+        try (Sandbox sandbox = Sandbox.start(World.empty().topic("arn:aws:sns:us-east-1:123456789012:t"))) {
             sandbox.clients(Duration.ofSeconds(2)).sns().publish(r -> r.topicArn("arn:aws:sns:us-east-1:123456789012:t").message("m"));
             JsonObject stats = stats(sandbox.endpoint());
             assertEquals(1L, stats.integer("requests"));

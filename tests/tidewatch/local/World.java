@@ -18,15 +18,26 @@ import tidewatch.json.JsonObject;
  *  "ec2": {"vpnConnections": [VpnConnection with "Options": {"TunnelOptions": [TunnelOption]}],
  *          "customerGateways": [CustomerGateway]},
  *  "logs": {"GROUP/STREAM": ["line", ...]},
- *  "secrets": {"name or ARN": "value"},
+ *  "sns": {"topics": ["arn:aws:sns:REGION:ACCOUNT:NAME"]},
+ *  "lambda": {"functions": ["NAME", "NAME:ALIAS"]},
+ *  "ssm": {"parameters": {"/name": "value"}},
+ *  "secrets": {"name": "value"},
  *  "faults": {"slack": 500, "sns": "timeout", "ecs.RunTask": "ThrottlingException", "slack": [429, 200], "slack": "delay:8000"}}
  * </pre>
  * ECS objects use the ECS JSON member names (taskArn, ...); EC2 objects the EC2 API member names (VpnConnectionId,
  * VgwTelemetry, ...), as the AWS CLI prints them; their case does not matter ("options"/"Options"), as the sandbox
  * matches member names case-insensitively. The sandbox changes the world as calls arrive (RunTask adds a task,
  * CreateTags adds tags), so a sequence of invocations sees its own effects.
+ * <p>
+ * As in AWS, only what the world declares exists: a Publish to a topic it does not list, a read of a parameter or
+ * secret it does not hold, an Invoke of a function it does not list, each gets the service's not-found error. A
+ * parameter or secret whose value is {@value #SANDBOX_WEBHOOK} holds the sandbox's own Slack webhook URL (its port is
+ * only known once it runs). {@link #declare(Map)} declares what a function's environment names, as the local runner
+ * does for the template's own resources.
  */
 public final class World {
+    /** The value of a parameter or secret that holds the sandbox's own webhook URL. */
+    public static final String SANDBOX_WEBHOOK = "sandbox:slack-webhook";
     final List<Map<String, Object>> tasks = new ArrayList<>();
     final List<Map<String, Object>> services = new ArrayList<>();
     final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
@@ -35,6 +46,9 @@ public final class World {
     final List<Map<String, Object>> customerGateways = new ArrayList<>();
     final Map<String, List<String>> logs = new LinkedHashMap<>();
     final Map<String, String> secrets = new LinkedHashMap<>();
+    final Map<String, String> parameters = new LinkedHashMap<>();
+    final java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+    final java.util.Set<String> functions = new java.util.LinkedHashSet<>();
     final Map<String, List<Object>> faults = new LinkedHashMap<>();
 
     public static World empty() {
@@ -65,6 +79,9 @@ public final class World {
         root.object("logs").asMap().forEach((stream, lines) ->
                 world.logs.put(stream, root.object("logs").strings(stream)));
         root.object("secrets").asMap().forEach((id, value) -> world.secrets.put(id, String.valueOf(value)));
+        root.object("ssm").object("parameters").asMap().forEach((name, value) -> world.parameters.put(name, String.valueOf(value)));
+        world.topics.addAll(root.object("sns").strings("topics"));
+        world.functions.addAll(root.object("lambda").strings("functions"));
         root.object("faults").asMap().forEach((target, spec) ->
                 world.faults.put(target, spec instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>(List.of(spec))));
         world.faults.values().forEach(specs -> specs.stream().map(String::valueOf).filter(s -> s.startsWith(Sandbox.DELAY))
@@ -129,8 +146,62 @@ public final class World {
         }
     }
 
+    /** A Secrets Manager secret, by its name or ARN. */
     public World secret(String id, String value) {
         secrets.put(id, value);
+        return this;
+    }
+
+    /** A secret that holds the sandbox's own webhook URL. */
+    public World secret(String id) {
+        return secret(id, SANDBOX_WEBHOOK);
+    }
+
+    /** An SSM parameter, by its name ("/tidewatch/x") or ARN. */
+    public World parameter(String name, String value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    /** A parameter that holds the sandbox's own webhook URL. */
+    public World parameter(String name) {
+        return parameter(name, SANDBOX_WEBHOOK);
+    }
+
+    /** An SNS topic, by its ARN. */
+    public World topic(String arn) {
+        topics.add(arn);
+        return this;
+    }
+
+    /** A Lambda function by its name, ARN or NAME:ALIAS; an alias or version must be declared to be invoked by it. */
+    public World function(String name) {
+        functions.add(Sandbox.functionKey(name));
+        return this;
+    }
+
+    /**
+     * Declares what a function's environment names: the topic ({@code NOTIFY_TOPIC_ARN}), the webhook's parameter or
+     * secret ({@code SLACK_WEBHOOK_SECRET}, holding the sandbox's webhook unless the world gives it a value), the
+     * keepalive function ({@code KEEPALIVE_FUNCTION_NAME}). The local runner declares the template's own this way.
+     */
+    public World declare(Map<String, String> environment) {
+        String topic = environment.get("NOTIFY_TOPIC_ARN");
+        if (topic != null && !topic.isBlank()) {
+            topic(topic);
+        }
+        String webhook = environment.get("SLACK_WEBHOOK_SECRET");
+        if (webhook != null && !webhook.isBlank()) {
+            if (tidewatch.notify.SlackWebhook.isParameter(webhook)) {
+                parameters.putIfAbsent(webhook, SANDBOX_WEBHOOK);
+            } else {
+                secrets.putIfAbsent(webhook, SANDBOX_WEBHOOK);
+            }
+        }
+        String keepalive = environment.get("KEEPALIVE_FUNCTION_NAME");
+        if (keepalive != null && !keepalive.isBlank()) {
+            function(keepalive);
+        }
         return this;
     }
 

@@ -36,7 +36,7 @@ class NotifierDeadlineTest {
 
     /** Both channels; a hung call answers after 10 s, far past the budget. */
     private Notifier notifier(World world, Duration readTimeout) {
-        sandbox = sandboxes.start(world).slowResponse(Duration.ofSeconds(10));
+        sandbox = sandboxes.start(world.parameter(WEBHOOK).topic(TOPIC)).slowResponse(Duration.ofSeconds(10));
         AwsClients aws = sandbox.clients(readTimeout);
         return new Notifier(List.of(
                 new SlackChannel(new SlackWebhook(WEBHOOK, null, aws.ssm()), readTimeout, RetryPolicy.DEFAULT, sleeps::add),
@@ -98,7 +98,7 @@ class NotifierDeadlineTest {
 
     @Test
     void anSnsThatTookThePublishButAnsweredTooLateIsNotPublishedAgain() {
-        sandbox = sandboxes.start(World.empty().fault("sns", "timeout")).slowResponse(Duration.ofMillis(900));
+        sandbox = sandboxes.start(World.empty().topic(TOPIC).fault("sns", "timeout")).slowResponse(Duration.ofMillis(900));
         AwsClients aws = sandbox.clients(Duration.ofMillis(300));
         Notifier notifier = new Notifier(List.of(new SnsChannel(aws.sns(), TOPIC)));
 

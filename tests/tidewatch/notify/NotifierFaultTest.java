@@ -31,7 +31,8 @@ class NotifierFaultTest {
     private Sandbox sandbox;
 
     private Notifier notifier(World world, Duration readTimeout) {
-        sandbox = sandboxes.start(world).slowResponse(readTimeout.multipliedBy(3));
+        sandbox = sandboxes.start(world.topic(TOPIC).declare(Map.of("SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url")))
+                .slowResponse(readTimeout.multipliedBy(3));
         AwsClients aws = sandbox.clients(readTimeout);
         SlackChannel slack = new SlackChannel(
                 new SlackWebhook("/tidewatch/slack-webhook-url", null, aws.ssm()), readTimeout,
@@ -136,7 +137,7 @@ class NotifierFaultTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        Notifier notifier = notifier(World.empty().secret("/tidewatch/slack-webhook-url",
+        Notifier notifier = notifier(World.empty().parameter("/tidewatch/slack-webhook-url",
                 "http://127.0.0.1:" + closedPort + "/services/T0/B0/closedPortToken"));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
         assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(500)), sleeps, "3 attempts, nothing was sent");
@@ -171,7 +172,7 @@ class NotifierFaultTest {
     @Test
     void aSecretThatIsNotAWebhookUrlFailsSlackOnlyAndIsNeverPrinted() {
         String notAUrl = "xoxb-token-that-must-not-leak";
-        Notifier notifier = notifier(World.empty().secret("/tidewatch/slack-webhook-url", notAUrl));
+        Notifier notifier = notifier(World.empty().parameter("/tidewatch/slack-webhook-url", notAUrl));
         assertEquals(List.of("sns"), notifier.send(Messages.crash("r", null)));
         assertFalse(logs.text().contains(notAUrl));
         assertTrue(sandbox.calls("slack", "post").isEmpty());

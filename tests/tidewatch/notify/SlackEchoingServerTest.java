@@ -68,7 +68,7 @@ class SlackEchoingServerTest {
     }
 
     private NotificationFailedException sendTo(String url) {
-        Sandbox sandbox = sandboxes.start(World.empty().secret(WEBHOOK, url));
+        Sandbox sandbox = sandboxes.start(World.empty().parameter(WEBHOOK, url));
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         List<Duration> sleeps = new ArrayList<>();
         Notifier notifier = new Notifier(List.of(new SlackChannel(new SlackWebhook(WEBHOOK, null, aws.ssm()),

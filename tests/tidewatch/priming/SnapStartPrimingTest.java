@@ -38,7 +38,7 @@ class SnapStartPrimingTest {
     final CapturedLog logs = new CapturedLog();
     @RegisterExtension
     final SandboxFixture sandboxes = new SandboxFixture();
-    private final Sandbox sandbox = sandboxes.start(World.empty());
+    private final Sandbox sandbox = sandboxes.start(World.empty().topic("arn:aws:sns:us-east-1:123456789012:t"));
 
     @Test
     void aRequestThroughEveryClientIsStoppedBeforeItIsSent() {

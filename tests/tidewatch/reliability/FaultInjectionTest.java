@@ -349,7 +349,7 @@ class FaultInjectionTest {
     void slackRetryAfterIsHonouredUpToThreeSeconds() throws Exception {
         AtomicInteger posts = new AtomicInteger();
         String webhook = slackStandIn(posts, 429, "120", 200);
-        RequestStreamHandler function = vpn(vpnWorld().secret(WEBHOOK, webhook));
+        RequestStreamHandler function = vpn(vpnWorld().parameter(WEBHOOK, webhook));
 
         JsonObject output = invoke(function, sample("vpn-alarm-sns.json"));
 
@@ -362,7 +362,7 @@ class FaultInjectionTest {
     void aRetryAfterThatIsNotSecondsFallsBackToTheBackoff() throws Exception {
         AtomicInteger posts = new AtomicInteger();
         String webhook = slackStandIn(posts, 429, "Wed, 21 Oct 2015 07:28:00 GMT", 200);
-        RequestStreamHandler function = vpn(vpnWorld().secret(WEBHOOK, webhook));
+        RequestStreamHandler function = vpn(vpnWorld().parameter(WEBHOOK, webhook));
 
         invoke(function, sample("vpn-alarm-sns.json"));
 
@@ -379,15 +379,15 @@ class FaultInjectionTest {
         for (int i = 0; i < env.length; i += 2) {
             settings.put(env[i], env[i + 1]);
         }
-        return EcsHandlerFactory.ecsTaskState(new Settings(settings), sandbox.clients(READ_TIMEOUT));
+        return EcsHandlerFactory.ecsTaskState(new Settings(sandbox.declaring(settings)), sandbox.clients(READ_TIMEOUT));
     }
 
     /** The alarm handler with replacement on, Slack's waits recorded instead of slept, and the clock at NOW. */
     private RequestStreamHandler vpn(World world) {
         sandbox = open(Sandbox.start(world).slowResponse(READ_TIMEOUT.multipliedBy(3)));
         AwsClients aws = sandbox.clients(READ_TIMEOUT);
-        Settings settings = new Settings(Map.of("VPN_CONNECTION_IDS", VPN, "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
-                "ENABLE_TUNNEL_REPLACEMENT", "true"));
+        Settings settings = new Settings(sandbox.declaring(Map.of("VPN_CONNECTION_IDS", VPN, "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
+                "ENABLE_TUNNEL_REPLACEMENT", "true", "NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK)));
         Notifier notifier = new Notifier(List.of(
                 new SlackChannel(new SlackWebhook(WEBHOOK, null, aws.ssm()), READ_TIMEOUT, RetryPolicy.DEFAULT, slackWaits::add),
                 new SnsChannel(aws.sns(), TOPIC)));

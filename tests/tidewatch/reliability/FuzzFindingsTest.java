@@ -137,15 +137,15 @@ class FuzzFindingsTest {
 
     private RequestStreamHandler ecs(World world) {
         sandbox = sandboxes.start(world);
-        return EcsHandlerFactory.ecsTaskState(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
-                "ENABLE_TASK_RESTARTS", "true")), sandbox.clients(Duration.ofSeconds(2)));
+        return EcsHandlerFactory.ecsTaskState(new Settings(sandbox.declaring(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
+                "ENABLE_TASK_RESTARTS", "true"))), sandbox.clients(Duration.ofSeconds(2)));
     }
 
     private RequestStreamHandler vpn() {
         sandbox = sandboxes.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        Settings settings = new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
-                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890", "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive"));
+        Settings settings = new Settings(sandbox.declaring(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK,
+                "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890", "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive")));
         return VpnHandlerFactory.vpnAlarm(settings, aws, Notifier.fromSettings(settings, aws),
                 Clock.fixed(Instant.parse("2024-05-01T10:18:00Z"), ZoneOffset.UTC));
     }

@@ -122,8 +122,8 @@ class FuzzTest {
         fuzz("EcsTaskStateFunction", own, foreign("vpn-alarm-sns.json", "keepalive-burst.json", "vpn-alarm-eventbridge.json"),
                 () -> {
                     Sandbox sandbox = Sandbox.start(World.parse(world));
-                    Settings settings = new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK_PARAMETER,
-                            "ENABLE_TASK_RESTARTS", "true"));
+                    Settings settings = new Settings(sandbox.declaring(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK_PARAMETER,
+                            "ENABLE_TASK_RESTARTS", "true")));
                     return new Harness(EcsHandlerFactory.ecsTaskState(settings, sandbox.clients(Duration.ofSeconds(2))), sandbox, null);
                 },
                 FuzzTest::ecsVerdict);
@@ -139,9 +139,9 @@ class FuzzTest {
                 () -> {
                     Sandbox sandbox = Sandbox.start(World.load(Path.of("events/worlds/vpn-one-tunnel-down.json")));
                     AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-                    Settings settings = new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK_PARAMETER,
+                    Settings settings = new Settings(sandbox.declaring(Map.of("NOTIFY_TOPIC_ARN", TOPIC, "SLACK_WEBHOOK_SECRET", WEBHOOK_PARAMETER,
                             "VPN_CONNECTION_IDS", VPN, "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive",
-                            "ENABLE_TUNNEL_REPLACEMENT", "true"));
+                            "ENABLE_TUNNEL_REPLACEMENT", "true")));
                     // Seven hours a step: each invocation is past the 6 h replacement cooldown the previous one tagged,
                     // so a replacement stays possible for every mutant.
                     return new Harness(VpnHandlerFactory.vpnAlarm(settings, aws, Notifier.fromSettings(settings, aws),

@@ -123,7 +123,7 @@ class TelemetrySanityFunctionTest {
     // ---- running the handler ------------------------------------------------------------------------------------
 
     private JsonObject invoke(World world, String event, String[] settings) throws Exception {
-        sandbox = sandboxes.start(world);
+        sandbox = sandboxes.start(world.function("tidewatch-keepalive"));
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         return invoke(new VpnAlarmParts(new Ec2TunnelTelemetry(aws.ec2(), aws::logs), new AwsResponder(aws.ec2(), aws.lambda()),
                 new Notifier(List.of(channel)), VpnFixtures.config(settings), Clock.fixed(NOW, ZoneOffset.UTC), aws), event);
@@ -170,7 +170,7 @@ class TelemetrySanityFunctionTest {
     void fiveHundredDownEntriesReplaceRepairAndTagNothingAndFitOneSlackMessage() throws Exception {
         String[] both = {"VPN_CONNECTION_IDS", VPN, "ENABLE_TUNNEL_REPLACEMENT", "true", "ENABLE_TUNNEL_OPTIONS_REPAIR", "true",
                 "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive"};
-        sandbox = sandboxes.start(fiveHundredDown());
+        sandbox = sandboxes.start(fiveHundredDown().parameter("/tidewatch/slack-webhook-url").topic(TOPIC).function("tidewatch-keepalive"));
         AwsClients clients = sandbox.clients(Duration.ofSeconds(2));
         Notifier notifier = new Notifier(List.of(new SlackChannel(new SlackWebhook("/tidewatch/slack-webhook-url", null,
                 clients.ssm()), Duration.ofSeconds(2), RetryPolicy.DEFAULT, d -> { }), new SnsChannel(clients.sns(), TOPIC)));
@@ -212,7 +212,7 @@ class TelemetrySanityFunctionTest {
 
     /** Two copies of the SNS alarm in one payload, each read answered as the first read was (the tag not seen yet). */
     private JsonObject twoAlarmsOnAStaleRead(World world, String[] settings) throws Exception {
-        sandbox = sandboxes.start(world);
+        sandbox = sandboxes.start(world.function("tidewatch-keepalive"));
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
         Ec2TunnelTelemetry ec2 = new Ec2TunnelTelemetry(aws.ec2(), aws::logs);
         VpnAlarmSettings config = VpnFixtures.config(settings);

@@ -47,8 +47,9 @@ class VpnAlarmDeadlineTest {
     final SandboxFixture sandboxes = new SandboxFixture();
     private Sandbox sandbox;
 
+    /** The world with the keepalive function the usual settings name. */
     private AwsClients aws(World world) {
-        sandbox = sandboxes.start(world);
+        sandbox = sandboxes.start(world.function("tidewatch-keepalive"));
         return sandbox.clients(AwsClients.READ_TIMEOUT);
     }
 
@@ -67,8 +68,8 @@ class VpnAlarmDeadlineTest {
         AwsClients aws = aws(World.load(ONE_TUNNEL_DOWN).fault("ec2", "timeout").fault("lambda", "timeout")
                 .fault("sns", "timeout"));
         sandbox.slowResponse(Duration.ofSeconds(30));
-        Notifier notifier = Notifier.fromSettings(new Settings(Map.of("NOTIFY_TOPIC_ARN", TOPIC,
-                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url")), aws);
+        Notifier notifier = Notifier.fromSettings(new Settings(sandbox.declaring(Map.of("NOTIFY_TOPIC_ARN", TOPIC,
+                "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url"))), aws);
         return function(aws, notifier, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true"));
     }
 

@@ -97,8 +97,9 @@ class VpnAlarmFunctionTest {
 
     // ---- running the handler ------------------------------------------------------------------------------------
 
+    /** The world with the topic and the keepalive function the usual settings name. */
     private AwsClients aws(World world) {
-        sandbox = sandboxes.start(world);
+        sandbox = sandboxes.start(world.topic(TOPIC).function("tidewatch-keepalive"));
         return sandbox.clients(Duration.ofSeconds(2));
     }
 

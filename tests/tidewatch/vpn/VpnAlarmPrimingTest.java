@@ -31,12 +31,12 @@ class VpnAlarmPrimingTest {
 
     @Test
     void theCheckpointHookSendsNothingThenTheFunctionWorks() throws Exception {
-        VpnAlarmFunction function = new VpnAlarmFunction(VpnAlarmParts.from(new Settings(Map.of(
+        VpnAlarmFunction function = new VpnAlarmFunction(VpnAlarmParts.from(new Settings(sandbox.declaring(Map.of(
                 "NOTIFY_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:tidewatch-notifications",
                 "SLACK_WEBHOOK_SECRET", "/tidewatch/slack-webhook-url",
                 "VPN_CONNECTION_IDS", "vpn-0a1b2c3d4e5f67890",
                 "KEEPALIVE_FUNCTION_NAME", "tidewatch-keepalive:live",
-                "ENABLE_TUNNEL_REPLACEMENT", "true")),
+                "ENABLE_TUNNEL_REPLACEMENT", "true"))),
                 sandbox.clients(Duration.ofSeconds(2))));
 
         assertDoesNotThrow(() -> function.beforeCheckpoint(null));
