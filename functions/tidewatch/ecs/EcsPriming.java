@@ -7,6 +7,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import tidewatch.aws.AwsClients;
+import tidewatch.datacenter.DatacenterAddresses;
+import tidewatch.datacenter.Reachability;
+import tidewatch.datacenter.ReachabilityReader;
 import tidewatch.priming.SnapStartPriming;
 import tidewatch.json.Json;
 import tidewatch.json.JsonObject;
@@ -48,7 +51,8 @@ final class EcsPriming {
 
     private EcsPriming() {}
 
-    static SnapStartPriming.Result prime(AwsClients aws, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier) {
+    static SnapStartPriming.Result prime(AwsClients aws, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
+                                         ReachabilityReader datacenter) {
         SnapStartPriming priming = new SnapStartPriming("EcsTaskStateFunction")
                 .step(EcsPriming::handleSample)
                 .step(() -> NotifyPriming.renderSample("ecs"))
@@ -56,7 +60,8 @@ final class EcsPriming {
                 .request(() -> state.listStoppedTasks(sampleEvent(), null))
                 .request(() -> state.readTasks(sampleEvent().clusterArn(), List.of(sampleEvent().taskArn())))
                 .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, ContainerLogs.READ_TIMEOUT))
-                .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()));
+                .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()))
+                .request(() -> datacenter.describe(ReachabilityReader.READ_TIMEOUT));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
         return priming.run(aws.http());
     }
@@ -81,9 +86,18 @@ final class EcsPriming {
                 crashLoop.count(List.of(at.minusSeconds(120), at.minusSeconds(60), at), at), crashLoop);
         TaskStopMessage.LogEvidence logs = new TaskStopMessage.LogEvidence("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef",
                 "us-east-1", List.of("Error: priming", "    at main"), null);
-        var message = TaskStopMessage.build(event, diagnosis, plan.severity(), plan.action(), plan.crashCount(), logs, List.of("other"));
-        SlackMessage.render(message);
-        SnsMessage.render(message);
+        Reachability down = new Reachability(Reachability.State.UNREACHABLE, at, "VPN vpn-00000000: both tunnels DOWN");
+        TaskStopPlan folded = DatacenterOutageRule.apply(plan, event, diagnosis, down, crashLoop);
+        String finding = DatacenterAddresses.parse("10.0.0.0/8", List.of()).connectionFailure(List.of("connect ETIMEDOUT 10.0.0.1:1433"))
+                .orElseThrow();
+        var message = TaskStopMessage.build(event, diagnosis, plan.severity(), plan.action(), plan.crashCount(), logs, List.of("other"),
+                down, finding);
+        var outage = OutageMessage.build(down, folded.severity(), List.of(new OutageMessage.ServiceStops(event, diagnosis,
+                plan.crashCount(), List.of(event.taskId()), finding)), logs, "app");
+        for (var rendered : List.of(message, outage)) {
+            SlackMessage.render(rendered);
+            SnsMessage.render(rendered);
+        }
         Json.write(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "priming"))));
     }
 }

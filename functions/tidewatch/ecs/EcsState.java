@@ -225,11 +225,16 @@ final class EcsState {
         });
     }
 
-    private static TaskStopEvent fromTask(Task task, TaskStopEvent context) {
+    /** ECS's record of a stopped task in the shape of a stop event, so that it is classified as events are. */
+    static TaskStopEvent fromTask(Task task, TaskStopEvent context) {
+        return fromTask(task, context.eventId(), context.region(), context.account());
+    }
+
+    static TaskStopEvent fromTask(Task task, String eventId, String region, String account) {
         List<TaskStopEvent.Container> containers = task.containers().stream()
                 .map(c -> new TaskStopEvent.Container(c.name(), c.exitCode(), c.reason(), c.lastStatus()))
                 .toList();
-        return new TaskStopEvent(context.eventId(), context.region(), context.account(), task.taskArn(), task.clusterArn(),
+        return new TaskStopEvent(eventId, region, account, task.taskArn(), task.clusterArn(),
                 task.group(), task.taskDefinitionArn(), task.availabilityZone(), task.lastStatus(), task.stopCodeAsString(),
                 task.stoppedReason(), task.stoppedAt(), task.launchTypeAsString(), task.capacityProviderName(),
                 task.platformVersion(), task.version() == null ? 0 : task.version(), containers, List.of(), Map.of());

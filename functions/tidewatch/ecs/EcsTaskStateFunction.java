@@ -16,6 +16,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
+import tidewatch.datacenter.ReachabilityReader;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
 import tidewatch.json.InvalidInputException;
@@ -38,6 +39,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final TaskRestarter restarter;
     private final Notifier notifier;
     private final TaskStopResponder responder;
+    private final ReachabilityReader datacenter;
 
     public EcsTaskStateFunction() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
@@ -51,13 +53,14 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         this.logs = new ContainerLogs(aws.logs());
         this.restarter = new TaskRestarter(aws.ecs());
         this.notifier = Notifier.fromSettings(settings, aws);
-        this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier);
+        this.datacenter = new ReachabilityReader(aws::ec2, this.settings.vpnIds());
+        this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier, datacenter);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        EcsPriming.prime(aws, state, logs, restarter, notifier);
+        EcsPriming.prime(aws, state, logs, restarter, notifier, datacenter);
     }
 
     @Override
@@ -85,6 +88,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
 
         InvocationDeadline deciding = deadline.keeping(TaskStopResponder.TIME_TO_TELL);
         state.startBatch(deciding);
+        responder.startInvocation();
         if (batch) {
             readStandaloneTags(events.values());
         }

@@ -5,15 +5,20 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tidewatch.datacenter.Reachability;
 
 /**
  * The stops of one invocation worth telling people about, grouped as Alertmanager groups alerts: one group per
  * service (or family) and cause, so that a storm sends one message per group, led by its loudest stop. Pure.
  */
 final class TaskStopGroups {
-    /** A stop worth telling people about, waiting to be grouped; {@code messageId} is null for a bare event. */
+    /**
+     * A stop worth telling people about, waiting to be grouped; {@code messageId} is null for a bare event.
+     *
+     * @param reachability the datacenter's state when the stop was decided ({@link DatacenterOutageRule})
+     */
     record Notice(String messageId, TaskStopEvent event, Diagnosis diagnosis, TaskDefinitionFacts facts, TaskStopPlan plan,
-                  String action, String key) {}
+                  String action, String key, Reachability reachability) {}
 
     /** The stops of one service (or family) and cause, in the order they came. */
     record Group(String key, List<Notice> notices) {

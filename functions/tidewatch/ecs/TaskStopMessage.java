@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import tidewatch.console.ConsoleLinks;
 import tidewatch.console.RegionNames;
+import tidewatch.datacenter.Reachability;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
 
@@ -28,9 +29,13 @@ final class TaskStopMessage {
         return "ecs/" + event.clusterName() + "/" + event.group() + "/" + diagnosis.cause().name().toLowerCase(Locale.ROOT);
     }
 
-    /** @param otherTasks the other tasks of the same service and cause stopped in the same batch, for a storm */
+    /**
+     * @param otherTasks   the other tasks of the same service and cause stopped in the same batch, for a storm
+     * @param reachability the datacenter's state: a stop it explains says so first ({@link DatacenterOutageRule})
+     * @param logFinding   what the log shows of a failed datacenter connection ("a connection timeout to 10.20.1.5:1433"), or null
+     */
     public static Message build(TaskStopEvent event, Diagnosis diagnosis, Severity severity, String action, CrashLoop.Count crashCount,
-                                LogEvidence logs, List<String> otherTasks) {
+                                LogEvidence logs, List<String> otherTasks, Reachability reachability, String logFinding) {
         String subject = event.isServiceTask() ? "Service " + event.groupName() : "Task " + event.groupName();
         String title = severity == Severity.CRITICAL && crashCount.inWindow() > 1
                 ? subject + " is crash-looping in " + event.clusterName() + " (" + crashCount.inWindow() + " abnormal stops)"
@@ -59,6 +64,13 @@ final class TaskStopMessage {
             fields.add(new Message.Field("Other tasks", otherTasks.size() > MAX_LISTED_TASKS
                     ? listed + " and " + (otherTasks.size() - MAX_LISTED_TASKS) + " more" : listed));
         }
+        String datacenter = DatacenterOutageRule.datacenterField(diagnosis, reachability);
+        if (datacenter != null) {
+            fields.add(new Message.Field("Datacenter", datacenter));
+        }
+        if (logFinding != null) {
+            fields.add(new Message.Field("Log shows", logFinding));
+        }
         fields.add(new Message.Field("Tidewatch did", action));
         if (logs != null && logs.missing() != null) {
             fields.add(new Message.Field("Log lines", logs.missing()));
@@ -80,7 +92,9 @@ final class TaskStopMessage {
                 evidence = new Message.Evidence("Last " + logs.lines().size() + " log lines of " + diagnosis.container(), logs.lines());
             }
         }
-        return new Message(title, severity, diagnosis.explanation(), fields, links, evidence, key(event, diagnosis), SOURCE);
+        String summary = DatacenterOutageRule.linked(diagnosis, reachability)
+                ? "Likely cause: " + reachability.likelyCause() + ". " + diagnosis.explanation() : diagnosis.explanation();
+        return new Message(title, severity, summary, fields, links, evidence, key(event, diagnosis), SOURCE);
     }
 
     static String exitCodes(TaskStopEvent event) {

@@ -2,10 +2,13 @@ package tidewatch.ecs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tidewatch.aws.AwsErrors;
+import tidewatch.datacenter.Reachability;
+import tidewatch.datacenter.ReachabilityReader;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
 import tidewatch.lambda.InvocationDeadline;
@@ -15,7 +18,8 @@ import tidewatch.notify.Notifier;
 
 /**
  * Responds to the task stops of one invocation: diagnoses and decides each stop, restarts where the plan says so,
- * then tells people once per {@link TaskStopGroups group}. The stops are decided within the invocation's deadline
+ * then tells people once per {@link TaskStopGroups group}. An abnormal stop reads the datacenter's reachability once per
+ * invocation, and {@link DatacenterOutageRule} folds the stops it explains into one message. The stops are decided within the invocation's deadline
  * less {@link #TIME_TO_TELL}, kept for the messages; a stop left undecided, or a group left untold, when the time runs
  * out fails its records, and only those, so that SQS delivers them again while nothing told is told twice.
  */
@@ -26,19 +30,39 @@ final class TaskStopResponder {
     static final Duration LEAST_TIME_TO_DECIDE = Duration.ofSeconds(1);
     /** The least time worth starting a message with. */
     static final Duration LEAST_TIME_TO_SEND = Duration.ofSeconds(1);
+    /** The most services of one outage message whose logs are read (each read takes up to 3 s). */
+    static final int MAX_OUTAGE_LOG_READS = 5;
 
     private final EcsSettings settings;
     private final EcsState state;
     private final ContainerLogs logs;
     private final TaskRestarter restarter;
     private final Notifier notifier;
+    private final ReachabilityReader datacenter;
+    /** The datacenter's state for this invocation, read at its first abnormal stop; null until then. */
+    private Reachability reachability;
 
-    TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier) {
+    TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
+                      ReachabilityReader datacenter) {
         this.settings = settings;
         this.state = state;
         this.logs = logs;
         this.restarter = restarter;
         this.notifier = notifier;
+        this.datacenter = datacenter;
+    }
+
+    /** Forgets the last invocation's reading of the datacenter: each invocation reads it afresh. */
+    void startInvocation() {
+        reachability = null;
+    }
+
+    private Reachability reachability(InvocationDeadline deadline) {
+        if (reachability == null) {
+            reachability = datacenter.read(deadline);
+            Log.info("datacenter reachability read", "state", reachability.state().name(), "facts", reachability.facts());
+        }
+        return reachability;
     }
 
     /**
@@ -89,6 +113,8 @@ final class TaskStopResponder {
         } else {
             plan = standalonePlan(event, diagnosis);
         }
+        Reachability datacenterState = diagnosis.abnormal() ? reachability(deadline) : Reachability.NOT_WATCHED;
+        plan = DatacenterOutageRule.apply(plan, event, diagnosis, datacenterState, settings.crashLoop());
 
         String action = plan.action();
         boolean retryLater = false;
@@ -101,11 +127,13 @@ final class TaskStopResponder {
         }
         Log.info("task stop diagnosed", "task", event.taskArn(), "group", event.group(), "cause", diagnosis.cause().name(),
                 "abnormal", diagnosis.abnormal(), "tellPeople", plan.tellPeople(),
-                "abnormalStopsInWindow", plan.crashCount().inWindow(), "abnormalStopsInARow", plan.crashCount().inARow(), "action", action);
+                "abnormalStopsInWindow", plan.crashCount().inWindow(), "abnormalStopsInARow", plan.crashCount().inARow(), "action", action,
+                "datacenter", datacenterState.state().name());
         results.add(messageId, retryLater ? Result.FAILED : !diagnosis.abnormal() && !plan.tellPeople() ? Result.NORMAL
                 : plan.tellPeople() ? Result.NOTIFIED : Result.SUPPRESSED);
         return diagnosis.abnormal() || plan.tellPeople()
-                ? new Notice(messageId, event, diagnosis, facts, plan, action, TaskStopGroups.key(event, diagnosis, restarted)) : null;
+                ? new Notice(messageId, event, diagnosis, facts, plan, action, DatacenterOutageRule.key(
+                        TaskStopGroups.key(event, diagnosis, restarted), event, diagnosis, datacenterState), datacenterState) : null;
     }
 
     private CrashLoop.Count crashCount(TaskStopEvent event) {
@@ -169,10 +197,7 @@ final class TaskStopResponder {
                 results.fail(group.notices().stream().map(Notice::messageId).toList());
                 continue;
             }
-            TaskStopMessage.LogEvidence evidence = logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(),
-                    settings.logLines(), deadline.keeping(TIME_TO_TELL));
-            Message message = TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(),
-                    lead.plan().crashCount(), evidence, group.otherTaskIds());
+            Message message = group.key().equals(DatacenterOutageRule.OUTAGE_KEY) ? outageMessage(group, deadline) : stopMessage(group, deadline);
             try {
                 notifier.send(message);
                 sent++;
@@ -182,5 +207,45 @@ final class TaskStopResponder {
             }
         }
         return sent;
+    }
+
+    private Message stopMessage(TaskStopGroups.Group group, InvocationDeadline deadline) {
+        Notice lead = group.lead();
+        TaskStopMessage.LogEvidence evidence = evidence(lead, deadline);
+        return TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(), lead.plan().crashCount(),
+                evidence, group.otherTaskIds(), lead.reachability(), logFinding(evidence));
+    }
+
+    /**
+     * The one message for the stops an unreachable datacenter explains: one line per service, each with what its lead
+     * stop's log shows; the log lines shown are those of the first service whose log shows a failed datacenter
+     * connection (else the first service's). Logs are read for the first {@link #MAX_OUTAGE_LOG_READS} services only.
+     */
+    private Message outageMessage(TaskStopGroups.Group group, InvocationDeadline deadline) {
+        List<OutageMessage.ServiceStops> services = new ArrayList<>();
+        TaskStopMessage.LogEvidence shown = null;
+        String shownContainer = null;
+        boolean shownFinding = false;
+        for (List<Notice> notices : OutageMessage.byService(group.notices()).values()) {
+            Notice lead = new TaskStopGroups.Group(group.key(), notices).lead();
+            TaskStopMessage.LogEvidence evidence = services.size() < MAX_OUTAGE_LOG_READS ? evidence(lead, deadline) : null;
+            String finding = logFinding(evidence);
+            if (evidence != null && evidence.lines() != null && !evidence.lines().isEmpty() && (shown == null || finding != null && !shownFinding)) {
+                shown = evidence;
+                shownContainer = lead.diagnosis().container();
+                shownFinding = finding != null;
+            }
+            services.add(new OutageMessage.ServiceStops(lead.event(), lead.diagnosis(), lead.plan().crashCount(),
+                    notices.stream().map(n -> n.event().taskId()).toList(), finding));
+        }
+        return OutageMessage.build(group.lead().reachability(), group.lead().plan().severity(), services, shown, shownContainer);
+    }
+
+    private TaskStopMessage.LogEvidence evidence(Notice lead, InvocationDeadline deadline) {
+        return logs.evidence(lead.event(), lead.diagnosis().container(), lead.facts(), settings.logLines(), deadline.keeping(TIME_TO_TELL));
+    }
+
+    private String logFinding(TaskStopMessage.LogEvidence evidence) {
+        return evidence == null || evidence.lines() == null ? null : settings.datacenter().connectionFailure(evidence.lines()).orElse(null);
     }
 }

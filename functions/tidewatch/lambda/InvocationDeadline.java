@@ -56,6 +56,12 @@ public final class InvocationDeadline {
         return end == null ? this : new InvocationDeadline(clock, end.minus(reserve));
     }
 
+    /** The deadline of a step that may take at most {@code budget}: the sooner of this deadline and {@code budget} from now. */
+    public InvocationDeadline within(Duration budget) {
+        Instant stepEnd = clock.instant().plus(budget);
+        return new InvocationDeadline(clock, end == null || stepEnd.isBefore(end) ? stepEnd : end);
+    }
+
     /** The time left, never negative. */
     public Duration remaining() {
         if (end == null) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.crac.Core;
 import org.crac.Resource;
 import tidewatch.aws.AwsClients;
+import tidewatch.ecs.OutageStops;
 import tidewatch.json.Json;
 import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
@@ -35,12 +37,14 @@ import tidewatch.notify.Notifier;
  * alarm is never lost silently.
  */
 public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
+    static final String OUTAGE_STOPS_FIELD = "Services stopped during the outage";
     private final AwsClients aws; // for SnapStart priming; null when built from hand-made parts (tests)
     private final TunnelTelemetrySource telemetry;
     private final Responder responder;
     private final Notifier notifier;
     private final VpnAlarmSettings config;
     private final Clock clock;
+    private final OutageStops outageStops;
 
     public VpnAlarmFunction() {
         this(VpnAlarmParts.fromEnvironment());
@@ -54,6 +58,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         this.config = parts.settings();
         this.clock = parts.clock();
         this.aws = parts.aws();
+        this.outageStops = parts.outageStops();
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link VpnAlarmPriming}). */
@@ -111,7 +116,23 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         AlarmEvent change = ((ParsedEvent.Alarm) event).event();
         Log.info("alarm received", "alarm", change.alarmName(), "delivery", ((ParsedEvent.Alarm) event).delivery().name(),
                 "oldState", String.valueOf(change.oldState()), "newState", change.newState().name());
-        return execute(plan(change, now, work), change, work, limit);
+        return execute(withOutageStops(plan(change, now, work), change, now, work), change, work, limit);
+    }
+
+    /**
+     * A datacenter alarm (AWS/VPN, or the keepalive's metrics) that clears lists the services that stopped abnormally
+     * while it was in ALARM, and whether they are back, so people know whether anything still needs them. From the
+     * alarm's own times: since it entered ALARM (the last hour when the delivery shape does not say).
+     */
+    private VpnAlarmPlan withOutageStops(VpnAlarmPlan plan, AlarmEvent change, Instant now, InvocationDeadline work) {
+        boolean datacenterAlarm = "AWS/VPN".equals(change.namespace()) || config.metricsNamespace().equals(change.namespace());
+        if (!(plan instanceof VpnAlarmPlan.Notify notify) || !datacenterAlarm || change.newState() != AlarmState.OK
+                || change.oldState() != AlarmState.ALARM || !outageStops.watchesClusters()) {
+            return plan;
+        }
+        Instant to = change.stateChangeTime() == null ? now : change.stateChangeTime();
+        Instant from = change.previousStateTime() == null ? to.minus(Duration.ofHours(1)) : change.previousStateTime();
+        return notify.withFact(new Message.Field(OUTAGE_STOPS_FIELD, outageStops.describe(from, to, work)));
     }
 
     private Map<String, VpnTelemetry> read(List<String> vpnIds, InvocationDeadline work) {

@@ -3,14 +3,21 @@ package tidewatch.vpn;
 import java.time.Clock;
 import tidewatch.aws.AwsClients;
 import tidewatch.config.Settings;
+import tidewatch.ecs.OutageStops;
 import tidewatch.notify.Notifier;
 
 /**
  * What {@link VpnAlarmFunction} is built from. {@code aws} is kept for SnapStart priming; null when a test builds
- * the function from hand-made parts.
+ * the function from hand-made parts. {@code outageStops} lists, when a datacenter alarm clears, the services that
+ * stopped abnormally while it lasted (WATCHED_CLUSTERS).
  */
 record VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notifier notifier,
-                     VpnAlarmSettings settings, Clock clock, AwsClients aws) {
+                     VpnAlarmSettings settings, Clock clock, AwsClients aws, OutageStops outageStops) {
+
+    VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notifier notifier, VpnAlarmSettings settings, Clock clock,
+                  AwsClients aws) {
+        this(telemetry, responder, notifier, settings, clock, aws, OutageStops.NONE);
+    }
 
     static VpnAlarmParts fromEnvironment() {
         return from(Settings.fromEnvironment(), AwsClients.fromEnvironment());
@@ -19,7 +26,12 @@ record VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notif
     static VpnAlarmParts from(Settings settings, AwsClients aws) {
         // The VPN settings are read before any SDK client is built, so a bad value fails init with its own message.
         VpnAlarmSettings vpn = VpnAlarmSettings.from(settings);
-        return of(aws, Notifier.fromSettings(settings, aws), vpn, Clock.systemUTC());
+        VpnAlarmParts parts = of(aws, Notifier.fromSettings(settings, aws), vpn, Clock.systemUTC());
+        return parts.withOutageStops(new OutageStops(aws::ecs, settings.list("WATCHED_CLUSTERS")));
+    }
+
+    VpnAlarmParts withOutageStops(OutageStops stops) {
+        return new VpnAlarmParts(telemetry, responder, notifier, settings, clock, aws, stops);
     }
 
     /** The real readers and responders on the given clients, with a given notifier and clock (tests). */

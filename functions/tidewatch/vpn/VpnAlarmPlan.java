@@ -39,6 +39,13 @@ sealed interface VpnAlarmPlan {
             responses = responses == null ? List.of() : List.copyOf(responses);
         }
 
+        /** The same notification with one more fact, after the others. */
+        public Notify withFact(Message.Field fact) {
+            List<Message.Field> more = new ArrayList<>(facts);
+            more.add(fact);
+            return new Notify(title, severity, summary, more, context, links, evidence, key, responses);
+        }
+
         /** The message, saying what each response did; results are in the order of {@link #responses()}. */
         public Message message(List<ResponseResult> results) {
             List<Message.Field> fields = new ArrayList<>(facts);

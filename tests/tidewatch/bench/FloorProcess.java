@@ -67,8 +67,8 @@ public final class FloorProcess {
 
     /**
      * EcsTaskStateFunction on events/ecs-service-task-crashed.json in the web-crash-loop world: clients built first
-     * (as at init), then the task definition, the service's stopped tasks, the log evidence, the notification and
-     * the webhook. Returns the webhook URL.
+     * (as at init), then the task definition, the service's stopped tasks, the VPN connections (is the datacenter
+     * reachable), the log evidence, the notification and the webhook. Returns the webhook URL.
      */
     private static String ecs(AwsClients clients) {
         EcsClient ecs = clients.ecs();
@@ -81,6 +81,9 @@ public final class FloorProcess {
         List<String> stopped = ecs.listTasks(r -> r.cluster(cluster).serviceName("web").desiredStatus(DesiredStatus.STOPPED)
                 .maxResults(100)).taskArns();
         require(!ecs.describeTasks(r -> r.cluster(cluster).tasks(stopped)).tasks().isEmpty(), "the service's stopped tasks");
+        // The datacenter's reachability, on a client built at the first abnormal stop as the function builds it.
+        clients.ec2().describeVpnConnections(r -> r.filters(f -> f.name("vpn-connection-id")
+                .values(List.of(System.getenv("VPN_CONNECTION_IDS").split(",")))));
         require(!logs.getLogEvents(r -> r.logGroupName("/ecs/web").logStreamName("ecs/web/8f2c1d9e0a7b4c3d9e1f2a3b4c5d6e7f")
                 .limit(20).startFromHead(false)).events().isEmpty(), "log lines");
         publish(sns);

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tidewatch.ecs.TaskStopGroups.Group;
 import tidewatch.ecs.TaskStopGroups.Notice;
+import tidewatch.datacenter.Reachability;
 import tidewatch.notify.Severity;
 
 /** Which stops share a message, and which of them leads it: a table of stops, each "task service cause severity inARow minute [restarted]". */
@@ -56,7 +57,7 @@ class TaskStopGroupsTest {
         for (int i = 0; i < tellPeople.size(); i++) {
             Notice n = notice(("t" + i + " web CRASH WARNING 1 " + i).split(" "));
             notices.add(new Notice(n.messageId(), n.event(), n.diagnosis(), n.facts(),
-                    new TaskStopPlan(tellPeople.get(i), Severity.WARNING, "", null, n.plan().crashCount()), n.action(), n.key()));
+                    new TaskStopPlan(tellPeople.get(i), Severity.WARNING, "", null, n.plan().crashCount()), n.action(), n.key(), n.reachability()));
         }
         List<Group> groups = TaskStopGroups.of(notices);
         assertEquals(1, groups.size());
@@ -80,6 +81,7 @@ class TaskStopGroupsTest {
         int inARow = Integer.parseInt(f[4]);
         TaskStopPlan plan = new TaskStopPlan(true, Severity.valueOf(f[3]), "", null, new CrashLoop.Count(inARow, inARow));
         Boolean restarted = f.length < 7 ? null : "restarted".equals(f[6]);
-        return new Notice("m-" + taskId, event, diagnosis, SampleEvents.webFacts(), plan, "", TaskStopGroups.key(event, diagnosis, restarted));
+        return new Notice("m-" + taskId, event, diagnosis, SampleEvents.webFacts(), plan, "", TaskStopGroups.key(event, diagnosis, restarted),
+                Reachability.NOT_WATCHED);
     }
 }

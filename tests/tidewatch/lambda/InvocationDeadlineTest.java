@@ -49,6 +49,17 @@ class InvocationDeadlineTest {
     }
 
     @Test
+    void aStepsBudgetEndsAtTheSoonerOfItsOwnAndTheInvocations() {
+        ManualClock clock = new ManualClock();
+        InvocationDeadline deadline = InvocationDeadline.of(remaining(30_000), Duration.ofSeconds(2), clock);
+        assertEquals(Duration.ofSeconds(6), deadline.within(Duration.ofSeconds(6)).remaining());
+        clock.advance(Duration.ofSeconds(25));
+        assertEquals(Duration.ofSeconds(3), deadline.within(Duration.ofSeconds(6)).remaining(), "the invocation ends first");
+        Duration unbounded = InvocationDeadline.unbounded().within(Duration.ofSeconds(6)).cap(Duration.ofSeconds(12));
+        assertTrue(unbounded.compareTo(Duration.ofSeconds(5)) > 0 && unbounded.compareTo(Duration.ofSeconds(6)) <= 0, unbounded.toString());
+    }
+
+    @Test
     void aSpentBudgetIsZeroNeverNegative() {
         ManualClock clock = new ManualClock();
         InvocationDeadline deadline = InvocationDeadline.of(remaining(1_500), Duration.ofSeconds(2), clock);

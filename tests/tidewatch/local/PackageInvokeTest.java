@@ -46,7 +46,8 @@ class PackageInvokeTest {
         String log = functionLog.toString(StandardCharsets.UTF_8);
         assertNull(report.error(), log);
         assertTrue(log.contains("SNAPSTART: beforeCheckpoint and afterRestore ran in "), log);
-        assertEquals(List.of("ecs DescribeTaskDefinition", "ecs ListTasks", "ecs DescribeTasks", "logs GetLogEvents", "sns Publish"),
+        assertEquals(List.of("ecs DescribeTaskDefinition", "ecs ListTasks", "ecs DescribeTasks", "ec2 DescribeVpnConnections",
+                        "logs GetLogEvents", "sns Publish"),
                 report.calls().stream().filter(c -> !"slack".equals(c.get("service")) && !"ssm".equals(c.get("service")))
                         .map(c -> c.get("service") + " " + c.get("operation")).toList(),
                 "the priming sent nothing to the sandbox; the invocation made its calls");

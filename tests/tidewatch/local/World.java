@@ -124,6 +124,11 @@ public final class World {
         return this;
     }
 
+    public World addService(Map<String, Object> service) {
+        services.add(new LinkedHashMap<>(service));
+        return this;
+    }
+
     public World addTaskDefinition(Map<String, Object> definition) {
         taskDefinitions.add(new LinkedHashMap<>(definition));
         return this;

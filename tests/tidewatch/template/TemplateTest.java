@@ -70,6 +70,8 @@ class TemplateTest {
     private static final Set<String> ALLOWED_ON_ANY_RESOURCE = Set.of(
             "ecs:DescribeTaskDefinition",
             "ecs:ListTasks",
+            "ecs:DescribeTasks", // the VPN function's, limited to the watched clusters by ecs:cluster
+            "ecs:DescribeServices", // likewise
             "ec2:DescribeVpnConnections",
             "ec2:DescribeCustomerGateways",
             "ec2:DescribeNetworkInterfaces",
@@ -629,6 +631,20 @@ class TemplateTest {
                 evaluate(statement(ECS, "logs:GetLogEvents", defaults).get("Resource"), defaults));
         assertTrue(allows(ECS, "sqs:ReceiveMessage", getAtt("EcsEventsQueue", "Arn")));
         assertTrue(allows(ECS, "sqs:DeleteMessage", getAtt("EcsEventsQueue", "Arn")));
+    }
+
+    @Test
+    void theDatacenterOutageReadsAreReadOnlyAndTheVpnFunctionsStayInTheWatchedClusters() {
+        assertNotNull(statement(ECS, "ec2:DescribeVpnConnections", with()), "the ECS function reads whether the datacenter is reachable");
+        for (String action : List.of("ecs:ListTasks", "ecs:DescribeTasks", "ecs:DescribeServices")) {
+            assertNull(statement(VPN, action, with()), "with every cluster watched, the clusters are not guessed: no " + action);
+            Map<String, String> named = with("WatchedClusters", "AppsProd,AppsStaging");
+            Map<String, Object> read = statement(VPN, action, named);
+            assertEquals("arn:*:ecs:*:*:cluster/AppsProd,arn:*:ecs:*:*:cluster/AppsStaging",
+                    evaluate(Map.of("Fn::Join", List.of(",", at(read, "Condition", "ArnLike", "ecs:cluster"))), named), action);
+        }
+        assertNull(statement(VPN, "ecs:DescribeTaskDefinition", with("WatchedClusters", "AppsProd")),
+                "the outage list classifies without task definitions");
     }
 
     @Test
