@@ -40,6 +40,7 @@ class LayeringTest {
             Map.entry("ecs.EcsPriming", "primes EcsState's reading of an SDK TaskDefinition"),
             Map.entry("ecs.EcsTaskStateFunction", "handler: gives both ECS adapters one client"),
             Map.entry("vpn.Ec2TunnelTelemetry", "adapter: DescribeVpnConnections"),
+            Map.entry("vpn.KeepaliveUnreachableTag", "adapter: CreateTags and DeleteTags of the keepalive's alarm"),
             Map.entry("vpn.AwsResponder", "adapter: Lambda Invoke, CreateTags, ReplaceVpnTunnel"),
             Map.entry("vpn.VpnAlarmFunction", "handler: builds its adapters from clients"),
             Map.entry("notify.SnsChannel", "adapter: SNS Publish"),

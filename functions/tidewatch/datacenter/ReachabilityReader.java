@@ -1,7 +1,9 @@
 package tidewatch.datacenter;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +28,34 @@ import tidewatch.log.Log;
  * short timeout of its own, and a read that fails, is denied or finds no time left is {@link Reachability.State#UNKNOWN}.
  */
 public final class ReachabilityReader {
+    /**
+     * Set on a listed VPN connection by the VPN alarm function while the keepalive's alarm is in ALARM (the
+     * datacenter's hosts answer nothing although the tunnels may be UP), to the instant the alarm fired; removed when
+     * it clears. The same DescribeVpnConnections answer holds it: no other read. Honoured for
+     * {@link #KEEPALIVE_TAG_MAX_AGE} only, so that a tag left behind (its removal failed) cannot hold crash-loop
+     * messages down for long: past it, or unreadable, the stop is told as ever (the safe side).
+     */
+    public static final String KEEPALIVE_UNREACHABLE_TAG = "tidewatch:keepalive-unreachable-since";
+    public static final Duration KEEPALIVE_TAG_MAX_AGE = Duration.ofHours(2);
+    /** A tag dated this far ahead of the clock is still believed (clock skew); further ahead it is not. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     /** The most the read may take: the message matters more than its context. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
     private final Supplier<Ec2Client> ec2;
     private final List<String> vpnIds;
+    private final Clock clock;
 
     /** @param ec2 built on first use: an invocation without an abnormal stop never pays for the client */
     public ReachabilityReader(Supplier<Ec2Client> ec2, List<String> vpnIds) {
+        this(ec2, vpnIds, Clock.systemUTC());
+    }
+
+    /** @param clock what the age of {@link #KEEPALIVE_UNREACHABLE_TAG} is judged by */
+    public ReachabilityReader(Supplier<Ec2Client> ec2, List<String> vpnIds, Clock clock) {
         this.ec2 = Objects.requireNonNull(ec2, "ec2");
         this.vpnIds = List.copyOf(vpnIds);
+        this.clock = clock;
     }
 
     public Reachability read(InvocationDeadline deadline) {
@@ -47,7 +67,7 @@ public final class ReachabilityReader {
             return Reachability.unknown("DescribeVpnConnections not called: no time left in the invocation");
         }
         try {
-            return judge(vpnIds, describe(timeout).vpnConnections());
+            return judge(vpnIds, describe(timeout).vpnConnections(), clock.instant());
         } catch (RuntimeException e) {
             String failure = "DescribeVpnConnections failed: " + AwsFailure.describe(e);
             Log.warn("datacenter reachability unreadable", "vpnIds", vpnIds, "error", failure);
@@ -64,10 +84,11 @@ public final class ReachabilityReader {
     }
 
     /**
-     * UNREACHABLE when a listed connection has no tunnel UP (since its last tunnel went down); else UNKNOWN when one
-     * is not listed or reports no tunnels; else REACHABLE. A tunnel counts as UP only when EC2 says UP. Pure.
+     * UNREACHABLE when a listed connection has no tunnel UP (since its last tunnel went down), or carries
+     * a current {@link #KEEPALIVE_UNREACHABLE_TAG} (since the keepalive's alarm fired); else UNKNOWN when one is not
+     * listed or reports no tunnels; else REACHABLE. A tunnel counts as UP only when EC2 says UP. Pure.
      */
-    static Reachability judge(List<String> vpnIds, List<VpnConnection> connections) {
+    static Reachability judge(List<String> vpnIds, List<VpnConnection> connections, Instant now) {
         Map<String, VpnConnection> byId = connections.stream().filter(c -> c.vpnConnectionId() != null)
                 .collect(Collectors.toMap(VpnConnection::vpnConnectionId, Function.identity(), (a, b) -> a));
         List<String> down = new ArrayList<>();
@@ -86,17 +107,23 @@ public final class ReachabilityReader {
                 continue;
             }
             long upCount = tunnels.stream().filter(t -> t.status() == TelemetryStatus.UP).count();
+            Instant keepaliveSince = connection.tags().stream().filter(t -> KEEPALIVE_UNREACHABLE_TAG.equals(t.key()))
+                    .map(t -> instant(t.value())).filter(Objects::nonNull).findFirst().orElse(null);
+            if (upCount > 0 && keepaliveSince != null && !keepaliveSince.isAfter(now.plus(CLOCK_SKEW))
+                    && keepaliveSince.isAfter(now.minus(KEEPALIVE_TAG_MAX_AGE))) {
+                down.add("VPN " + id + ": " + upCount + " of " + tunnels.size() + " tunnels UP, but the keepalive reaches no "
+                        + "datacenter host");
+                since = earlier(since, keepaliveSince);
+                continue;
+            }
             if (upCount > 0) {
                 up.add("VPN " + id + ": " + upCount + " of " + tunnels.size() + " tunnels UP");
                 continue;
             }
             down.add("VPN " + id + ": " + (tunnels.size() == 2 ? "both tunnels" : tunnels.size() == 1 ? "its tunnel" : "all "
                     + tunnels.size() + " tunnels") + " DOWN");
-            Instant lastDown = tunnels.stream().map(VgwTelemetry::lastStatusChange).filter(Objects::nonNull)
-                    .max(Instant::compareTo).orElse(null);
-            if (lastDown != null && (since == null || lastDown.isBefore(since))) {
-                since = lastDown;
-            }
+            since = earlier(since, tunnels.stream().map(VgwTelemetry::lastStatusChange).filter(Objects::nonNull)
+                    .max(Instant::compareTo).orElse(null));
         }
         if (!down.isEmpty()) {
             return new Reachability(Reachability.State.UNREACHABLE, since, String.join("; ", down));
@@ -105,5 +132,17 @@ public final class ReachabilityReader {
             return Reachability.unknown(String.join("; ", unknown));
         }
         return new Reachability(Reachability.State.REACHABLE, null, String.join("; ", up));
+    }
+
+    private static Instant earlier(Instant known, Instant candidate) {
+        return candidate == null ? known : known == null || candidate.isBefore(known) ? candidate : known;
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return value == null ? null : Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -52,6 +52,7 @@ sealed interface AlarmScope {
      * did not report), whatever the tunnels say.
      */
     static boolean isKeepaliveAlarm(AlarmEvent event, VpnAlarmSettings settings) {
-        return settings.metricsNamespace().equals(event.namespace()) && KEEPALIVE_METRICS.contains(event.metricName());
+        return settings.metricsNamespace().equals(event.namespace()) && event.metricName() != null
+                && KEEPALIVE_METRICS.contains(event.metricName());
     }
 }

@@ -45,6 +45,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     private final VpnAlarmSettings config;
     private final Clock clock;
     private final OutageStops outageStops;
+    private final KeepaliveUnreachableTag keepaliveTag;
 
     public VpnAlarmFunction() {
         this(VpnAlarmParts.fromEnvironment());
@@ -59,6 +60,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         this.clock = parts.clock();
         this.aws = parts.aws();
         this.outageStops = parts.outageStops();
+        this.keepaliveTag = parts.keepaliveTag();
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link VpnAlarmPriming}). */
@@ -116,7 +118,13 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         AlarmEvent change = ((ParsedEvent.Alarm) event).event();
         Log.info("alarm received", "alarm", change.alarmName(), "delivery", ((ParsedEvent.Alarm) event).delivery().name(),
                 "oldState", String.valueOf(change.oldState()), "newState", change.newState().name());
-        return execute(withOutageStops(plan(change, now, work), change, now, work), change, work, limit);
+        String tagged = keepaliveTag != null && AlarmScope.isKeepaliveAlarm(change, config)
+                ? keepaliveTag.follow(change, config.vpnConnectionIds(), now, work) : null;
+        Map<String, Object> result = execute(withOutageStops(plan(change, now, work), change, now, work), change, work, limit);
+        if (tagged != null) {
+            result.put("keepaliveTag", tagged);
+        }
+        return result;
     }
 
     /**

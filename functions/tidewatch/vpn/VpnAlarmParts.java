@@ -9,14 +9,16 @@ import tidewatch.notify.Notifier;
 /**
  * What {@link VpnAlarmFunction} is built from. {@code aws} is kept for SnapStart priming; null when a test builds
  * the function from hand-made parts. {@code outageStops} lists, when a datacenter alarm clears, the services that
- * stopped abnormally while it lasted (WATCHED_CLUSTERS).
+ * stopped abnormally while it lasted (WATCHED_CLUSTERS); {@code keepaliveTag} keeps the keepalive's alarm on the
+ * listed VPN connections for the ECS function, null to keep nothing.
  */
 record VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notifier notifier,
-                     VpnAlarmSettings settings, Clock clock, AwsClients aws, OutageStops outageStops) {
+                     VpnAlarmSettings settings, Clock clock, AwsClients aws, OutageStops outageStops,
+                     KeepaliveUnreachableTag keepaliveTag) {
 
     VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notifier notifier, VpnAlarmSettings settings, Clock clock,
                   AwsClients aws) {
-        this(telemetry, responder, notifier, settings, clock, aws, OutageStops.NONE);
+        this(telemetry, responder, notifier, settings, clock, aws, OutageStops.NONE, null);
     }
 
     static VpnAlarmParts fromEnvironment() {
@@ -31,12 +33,12 @@ record VpnAlarmParts(TunnelTelemetrySource telemetry, Responder responder, Notif
     }
 
     VpnAlarmParts withOutageStops(OutageStops stops) {
-        return new VpnAlarmParts(telemetry, responder, notifier, settings, clock, aws, stops);
+        return new VpnAlarmParts(telemetry, responder, notifier, settings, clock, aws, stops, keepaliveTag);
     }
 
     /** The real readers and responders on the given clients, with a given notifier and clock (tests). */
     static VpnAlarmParts of(AwsClients aws, Notifier notifier, VpnAlarmSettings settings, Clock clock) {
         return new VpnAlarmParts(new Ec2TunnelTelemetry(aws.ec2(), aws::logs), new AwsResponder(aws.ec2(), aws.lambda()),
-                notifier, settings, clock, aws);
+                notifier, settings, clock, aws, OutageStops.NONE, new KeepaliveUnreachableTag(aws.ec2()));
     }
 }

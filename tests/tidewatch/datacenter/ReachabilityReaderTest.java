@@ -27,9 +27,16 @@ class ReachabilityReaderTest {
     private static final String VPN2 = "vpn-0fedcba9876543210";
     private static final Instant FIRST_DOWN = Instant.parse("2026-11-24T09:02:40Z");
     private static final Instant LAST_DOWN = Instant.parse("2026-11-24T09:03:15Z");
+    /** When the table's readings are judged. */
+    private static final Instant NOW = Instant.parse("2026-11-24T09:30:00Z");
 
     @RegisterExtension
     final SandboxFixture sandboxes = new SandboxFixture();
+
+    private static VpnConnection tagged(VpnConnection connection, String keepaliveSince) {
+        return connection.toBuilder().tags(software.amazon.awssdk.services.ec2.model.Tag.builder()
+                .key(ReachabilityReader.KEEPALIVE_UNREACHABLE_TAG).value(keepaliveSince).build()).build();
+    }
 
     private static VpnConnection connection(String id, String... statuses) {
         List<VgwTelemetry> tunnels = new ArrayList<>();
@@ -59,6 +66,20 @@ class ReachabilityReaderTest {
                         "unreachable since 09:03 UTC (VPN " + VPN2 + ": both tunnels DOWN)"),
                 Arguments.of(List.of(VPN, VPN2), List.of(connection(VPN, "UP", "DOWN")), "UNKNOWN",
                         "state unavailable: VPN " + VPN2 + ": not listed by DescribeVpnConnections"),
+                // The keepalive's alarm, kept on the connection by the VPN alarm function: hosts unreachable, tunnels UP.
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "UP", "UP"), "2026-11-24T09:20:00Z")), "UNREACHABLE",
+                        "unreachable since 09:20 UTC (VPN " + VPN + ": 2 of 2 tunnels UP, but the keepalive reaches no datacenter host)"),
+                // A tag that is unreadable, left behind longer than 2 h, or dated ahead: the stop is told as ever.
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "UP", "DOWN"), "edited by hand")), "REACHABLE",
+                        "reachable (VPN " + VPN + ": 1 of 2 tunnels UP)"),
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "UP", "UP"), "2026-11-24T07:29:00Z")), "REACHABLE",
+                        "reachable (VPN " + VPN + ": 2 of 2 tunnels UP)"),
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "UP", "UP"), "2026-11-24T09:50:00Z")), "REACHABLE",
+                        "reachable (VPN " + VPN + ": 2 of 2 tunnels UP)"),
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "UP", "UP"), "2026-11-24T07:31:00Z")), "UNREACHABLE",
+                        "unreachable since 07:31 UTC (VPN " + VPN + ": 2 of 2 tunnels UP, but the keepalive reaches no datacenter host)"),
+                Arguments.of(List.of(VPN), List.of(tagged(connection(VPN, "DOWN", "DOWN"), "2026-11-24T09:20:00Z")), "UNREACHABLE",
+                        "unreachable since 09:03 UTC (VPN " + VPN + ": both tunnels DOWN)"),
                 // Another account's or an unlisted connection in the answer is not judged.
                 Arguments.of(List.of(VPN), List.of(connection(VPN2, "DOWN", "DOWN"), connection(VPN, "UP", "UP")), "REACHABLE",
                         "reachable (VPN " + VPN + ": 2 of 2 tunnels UP)"));
@@ -67,7 +88,7 @@ class ReachabilityReaderTest {
     @ParameterizedTest(name = "{0} reading {2}")
     @MethodSource("table")
     void judgesByEc2sOwnTunnelTelemetry(List<String> vpnIds, List<VpnConnection> answer, String state, String described) {
-        Reachability reachability = ReachabilityReader.judge(vpnIds, answer);
+        Reachability reachability = ReachabilityReader.judge(vpnIds, answer, NOW);
         assertEquals(state, reachability.state().name());
         assertEquals(described, reachability.describe());
     }

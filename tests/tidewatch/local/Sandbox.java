@@ -389,6 +389,10 @@ public final class Sandbox implements AutoCloseable {
                 createTags(params);
                 xml(exchange, "CreateTags", "ec2", "<return>true</return>");
             }
+            case "ec2.DeleteTags" -> {
+                deleteTags(params);
+                xml(exchange, "DeleteTags", "ec2", "<return>true</return>");
+            }
             default -> sendError(exchange, request, 400, "UnknownOperationException",
                     "the sandbox does not serve " + request.service + " " + request.operation);
         }
@@ -844,6 +848,21 @@ public final class Sandbox implements AutoCloseable {
                 tags.add(Map.of("Key", tag.string("Key"), "Value", tag.string("Value") == null ? "" : tag.string("Value")));
             }
             connection.put("Tags", tags);
+        }
+    }
+
+    /** As EC2's DeleteTags: a tag given without a value goes whatever its value; one that is not there is no error. */
+    private void deleteTags(JsonObject params) {
+        List<String> resources = params.strings("ResourceId");
+        for (Map<String, Object> connection : world.vpnConnections) {
+            if (resources.contains(String.valueOf(connection.get("VpnConnectionId")))) {
+                List<Object> tags = new ArrayList<>(connection.get("Tags") instanceof List<?> l ? l : List.of());
+                for (JsonObject tag : params.objects("Tag")) {
+                    tags.removeIf(t -> t instanceof Map<?, ?> m && tag.string("Key").equals(m.get("Key"))
+                            && (tag.string("Value") == null || tag.string("Value").equals(m.get("Value"))));
+                }
+                connection.put("Tags", tags);
+            }
         }
     }
 

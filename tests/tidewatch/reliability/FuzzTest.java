@@ -428,10 +428,13 @@ class FuzzTest {
         int slack = inv.calls("slack", "post").size();
         int sns = inv.calls("sns", "Publish").size();
         int invokes = inv.calls("lambda", "Invoke").size();
-        int tags = inv.calls("ec2", "CreateTags").size();
+        int keepaliveTags = (int) inv.calls("ec2", "CreateTags").stream().filter(FuzzTest::isKeepaliveTag).count()
+                + inv.calls("ec2", "DeleteTags").size();
+        int tags = inv.calls("ec2", "CreateTags").size() - (keepaliveTags - inv.calls("ec2", "DeleteTags").size());
         int replacements = inv.calls("ec2", "ReplaceVpnTunnel").size();
         v.count("action: lambda Invoke (keepalive burst)", invokes);
         v.count("action: ec2 CreateTags (cooldown)", tags);
+        v.count("action: ec2 CreateTags/DeleteTags (keepalive's alarm)", keepaliveTags);
         v.count("action: ec2 ReplaceVpnTunnel", replacements);
         if (inv.thrown() != null) {
             v.outcome = "failed";
@@ -446,6 +449,7 @@ class FuzzTest {
         int skipped = 0;
         int burstsRun = 0;
         int replacementsRun = 0;
+        int keepaliveTagsReported = 0;
         boolean scheduled = inv.text().contains("Scheduled Event");
         for (JsonObject result : results) {
             if (result.has("skipped")) {
@@ -465,6 +469,9 @@ class FuzzTest {
                 checks += quietCheck ? 1 : 0;
                 continue;
             }
+            String keepaliveTag = result.string("keepaliveTag");
+            keepaliveTagsReported += keepaliveTag != null && !keepaliveTag.startsWith("not written") ? 1 : 0;
+            v.check(keepaliveTag == null || result.has("alarm"), "a keepalive tag for something that is no alarm: " + result);
             List<JsonObject> actions = result.objects("actions");
             if ("Unrecognised alarm".equals(result.string("title"))) {
                 unrecognised++;
@@ -496,6 +503,8 @@ class FuzzTest {
         v.check(invokes == burstsRun, invokes + " Lambda Invoke calls, but the results report " + burstsRun + " bursts");
         v.check(tags == replacementsRun && replacements <= tags, tags + " CreateTags and " + replacements
                 + " ReplaceVpnTunnel calls, but the results report " + replacementsRun + " replacements");
+        v.check(keepaliveTags == keepaliveTagsReported, keepaliveTags + " keepalive tag calls, but the results report "
+                + keepaliveTagsReported);
         if (alarms == 0 && checks == 0) {
             List<Sandbox.Call> aws = inv.calls().stream().filter(c -> !isNotificationCall(c)).toList();
             v.check(aws.isEmpty(), "an input that is no readable alarm made AWS calls: " + operations(aws));
@@ -881,5 +890,10 @@ class FuzzTest {
             counts.forEach((k, n) -> parts.add(k + " " + n));
             return String.join(", ", parts);
         }
+    }
+
+    /** A CreateTags of the keepalive's alarm (tidewatch.datacenter.ReachabilityReader#KEEPALIVE_UNREACHABLE_TAG), not a cooldown. */
+    private static boolean isKeepaliveTag(Sandbox.Call call) {
+        return String.valueOf(call.params().get("Tag")).contains(tidewatch.datacenter.ReachabilityReader.KEEPALIVE_UNREACHABLE_TAG);
     }
 }

@@ -650,7 +650,12 @@ class TemplateTest {
     @Test
     void tunnelPermissionsAreLimitedToTheWatchedConnections() {
         assertNull(statement(VPN, "ec2:ReplaceVpnTunnel", with()), "replacement is off by default: no permission");
-        assertNull(statement(VPN, "ec2:CreateTags", with()), "the cooldown tag is only written for a replacement or a repair");
+        Map<String, Object> keepaliveTag = statement(VPN, "ec2:CreateTags", with());
+        assertEquals(List.of("tidewatch:keepalive-unreachable-since"), pick(at(keepaliveTag, "Condition", "ForAllValues:StringLike", "aws:TagKeys"), with()),
+                "without replacement or repair, the one tag written is the keepalive's alarm");
+        Map<String, Object> untag = statement(VPN, "ec2:DeleteTags", with());
+        assertEquals(List.of("tidewatch:keepalive-unreachable-since"), at(untag, "Condition", "ForAllValues:StringEquals", "aws:TagKeys"));
+        assertEquals("arn:aws:ec2:us-east-1:123456789012:vpn-connection/vpn-0a1b2c3d4e5f67890", evaluate(untag.get("Resource"), with()));
         Map<String, String> one = with("EnableTunnelReplacement", "true");
         assertEquals("arn:aws:ec2:us-east-1:123456789012:vpn-connection/vpn-0a1b2c3d4e5f67890",
                 evaluate(statement(VPN, "ec2:ReplaceVpnTunnel", one).get("Resource"), one));
@@ -661,7 +666,7 @@ class TemplateTest {
 
         Map<String, Object> tags = statement(VPN, "ec2:CreateTags", two);
         assertEquals(both, evaluate(tags.get("Resource"), two));
-        assertEquals(List.of("tidewatch:*"), at(tags, "Condition", "ForAllValues:StringLike", "aws:TagKeys"));
+        assertEquals(List.of("tidewatch:*"), pick(at(tags, "Condition", "ForAllValues:StringLike", "aws:TagKeys"), two));
         assertNotNull(statement(VPN, "ec2:DescribeVpnConnections", with()));
     }
 

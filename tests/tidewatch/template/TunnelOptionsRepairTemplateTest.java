@@ -10,6 +10,7 @@ import static tidewatch.template.TemplateFixture.at;
 import static tidewatch.template.TemplateFixture.evaluate;
 import static tidewatch.template.TemplateFixture.map;
 import static tidewatch.template.TemplateFixture.parameterPattern;
+import static tidewatch.template.TemplateFixture.pick;
 import static tidewatch.template.TemplateFixture.statement;
 import static tidewatch.template.TemplateFixture.statements;
 import static tidewatch.template.TemplateFixture.strings;
@@ -37,9 +38,12 @@ class TunnelOptionsRepairTemplateTest {
         Map<String, String> defaults = with();
         assertEquals("false", map(TPL.parameters().get("EnableTunnelOptionsRepair"), "EnableTunnelOptionsRepair").get("Default"));
         assertFalse(new Settings(TPL.functionEnvironment(VPN, defaults)).flag("ENABLE_TUNNEL_OPTIONS_REPAIR", true));
-        for (String action : List.of("ec2:ModifyVpnTunnelOptions", "ec2:DescribeCustomerGateways", "ec2:CreateTags")) {
+        for (String action : List.of("ec2:ModifyVpnTunnelOptions", "ec2:DescribeCustomerGateways")) {
             assertNull(statement(VPN, action, defaults), action + " without repair or replacement");
         }
+        // Without repair or replacement, CreateTags writes the keepalive's alarm only, never a cooldown tag.
+        assertEquals(List.of("tidewatch:keepalive-unreachable-since"),
+                pick(at(statement(VPN, "ec2:CreateTags", defaults), "Condition", "ForAllValues:StringLike", "aws:TagKeys"), defaults));
         assertNull(statement(VPN, "ec2:ModifyVpnTunnelOptions", with("EnableTunnelReplacement", "true")),
                 "replacement alone does not modify options");
     }

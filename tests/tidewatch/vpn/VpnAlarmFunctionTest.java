@@ -436,7 +436,8 @@ class VpnAlarmFunctionTest {
         invoke(function(World.empty().addVpnConnection(degradedVpn()), VpnFixtures.usualConfig()),
                 event("keepalive-alarm-lambda-action.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations());
+        // CreateTags: the keepalive's alarm kept on the VPN for the ECS function (KeepaliveUnreachableTagTest).
+        assertEquals(List.of("CreateTags", "DescribeVpnConnections", "Invoke"), operations());
         assertEquals(List.of(Map.of("Name", "vpn-connection-id", "Value", List.of(VPN))),
                 only("ec2", "DescribeVpnConnections").get("Filter"));
         assertEquals("vpn/" + VPN + "/tidewatch-keepalive-no-reachable-targets", channel.messages().get(0).key());
@@ -450,7 +451,8 @@ class VpnAlarmFunctionTest {
         JsonObject output = invoke(function(world, VpnFixtures.usualConfig("ENABLE_TUNNEL_REPLACEMENT", "true")),
                 event("keepalive-alarm-lambda-action.json"));
 
-        assertEquals(List.of("DescribeVpnConnections", "Invoke"), operations(), "the burst gives fresh data");
+        assertEquals(List.of("CreateTags", "DescribeVpnConnections", "Invoke"), operations(), "the burst gives fresh data");
+        assertTrue(output.objects("results").get(0).string("keepaliveTag").startsWith("set 2024-05-01T10:19:05.330Z"), output.toString());
         assertEquals(Map.of("burst", 3), only("lambda", "Invoke").get("Payload"));
         Message message = channel.messages().get(0);
         assertEquals(Severity.CRITICAL, message.severity());
