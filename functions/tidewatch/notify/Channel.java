@@ -9,5 +9,10 @@ import tidewatch.lambda.InvocationDeadline;
 public interface Channel {
     String name();
 
+    /** Whether this channel takes the message at all (a channel for one severity); every channel takes every one by default. */
+    default boolean accepts(Message message) {
+        return true;
+    }
+
     void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException;
 }

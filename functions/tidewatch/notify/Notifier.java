@@ -27,6 +27,9 @@ import tidewatch.log.Log;
  * {@link #send} throws and the invocation fails (Lambda then retries and the event ends in the dead-letter destination).
  */
 public final class Notifier {
+    /** A second Slack webhook (the on-call channel) that critical messages go to as well, or only (with the next). */
+    static final String CRITICAL_WEBHOOK = "SLACK_CRITICAL_WEBHOOK_SECRET";
+    static final String CRITICAL_ONLY_THERE = "SLACK_CRITICAL_ONLY_THERE";
     private final List<Channel> channels;
     private final ExecutorService senders;
     private volatile Invocation invocation = new Invocation(InvocationDeadline.unbounded());
@@ -41,7 +44,9 @@ public final class Notifier {
 
     /**
      * The channels the settings name: SNS when {@code NOTIFY_TOPIC_ARN} is set, Slack when {@code SLACK_WEBHOOK_SECRET}
-     * is set. At least one is required, or messages would have nowhere to go.
+     * is set, the on-call Slack channel for critical messages when {@link #CRITICAL_WEBHOOK} is set (and only there,
+     * not in the main one, with {@link #CRITICAL_ONLY_THERE}); {@link SlackMention#VARIABLE} puts a mention first in
+     * critical messages on both. At least one channel is required, or messages would have nowhere to go.
      */
     public static Notifier fromSettings(Settings settings, AwsClients aws) {
         List<Channel> channels = new ArrayList<>();
@@ -49,18 +54,34 @@ public final class Notifier {
         if (topicArn != null) {
             channels.add(new SnsChannel(aws.sns(), topicArn));
         }
+        SlackMention mention = SlackMention.parse(settings.optional(SlackMention.VARIABLE, null));
         String webhook = settings.optional("SLACK_WEBHOOK_SECRET", null);
+        String criticalWebhook = settings.optional(CRITICAL_WEBHOOK, null);
+        boolean criticalOnlyThere = settings.flag(CRITICAL_ONLY_THERE, false);
+        if (criticalOnlyThere && criticalWebhook == null) {
+            throw new ConfigurationException(CRITICAL_ONLY_THERE + "=true needs " + CRITICAL_WEBHOOK
+                    + ": critical messages would reach no Slack channel");
+        }
         if (webhook != null) {
-            SlackWebhook.validateReference("SLACK_WEBHOOK_SECRET", webhook);
-            boolean parameter = SlackWebhook.isParameter(webhook);
-            channels.add(new SlackChannel(
-                    new SlackWebhook(webhook, parameter ? null : aws.secretsManager(), parameter ? aws.ssm() : null),
-                    AwsClients.READ_TIMEOUT, RetryPolicy.DEFAULT, Sleeper.REAL));
+            channels.add(slack("slack", "SLACK_WEBHOOK_SECRET", webhook, aws, mention,
+                    criticalOnlyThere ? SlackChannel.Takes.ALL_BUT_CRITICAL : SlackChannel.Takes.EVERY_MESSAGE));
+        }
+        if (criticalWebhook != null) {
+            channels.add(slack("slack-critical", CRITICAL_WEBHOOK, criticalWebhook, aws, mention, SlackChannel.Takes.ONLY_CRITICAL));
         }
         if (channels.isEmpty()) {
             throw new ConfigurationException("no notification channel: set NOTIFY_TOPIC_ARN and/or SLACK_WEBHOOK_SECRET");
         }
         return new Notifier(channels);
+    }
+
+    /** A Slack channel on the webhook the {@code variable} names: read on first use, cached, never logged. */
+    private static SlackChannel slack(String name, String variable, String reference, AwsClients aws, SlackMention mention,
+                                      SlackChannel.Takes takes) {
+        SlackWebhook.validateReference(variable, reference);
+        boolean parameter = SlackWebhook.isParameter(reference);
+        return new SlackChannel(name, new SlackWebhook(reference, parameter ? null : aws.secretsManager(), parameter ? aws.ssm() : null),
+                AwsClients.READ_TIMEOUT, RetryPolicy.DEFAULT, Sleeper.REAL, mention, takes);
     }
 
     /**
@@ -78,6 +99,9 @@ public final class Notifier {
         List<String> notTried = new ArrayList<>();
         Map<Channel, Future<?>> sending = new LinkedHashMap<>();
         for (Channel channel : channels) {
+            if (!channel.accepts(message)) {
+                continue;
+            }
             String down = current.down(channel.name());
             if (down != null) {
                 failures.add(channel.name() + ": not tried, down earlier in this invocation (" + down + ")");

@@ -23,22 +23,51 @@ public final class SlackChannel implements Channel {
     /** The most of an error body read, to find Slack's error code in it. */
     private static final int MAX_ERROR_BODY = 200;
 
+    /** Which messages a Slack channel takes. */
+    public enum Takes {
+        EVERY_MESSAGE, ONLY_CRITICAL, ALL_BUT_CRITICAL;
+
+        boolean takes(Severity severity) {
+            return this == EVERY_MESSAGE || (this == ONLY_CRITICAL) == (severity == Severity.CRITICAL);
+        }
+    }
+
+    private final String name;
     private final SlackWebhook webhook;
     private final Duration readTimeout;
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
+    private final SlackMention mention;
+    private final Takes takes;
 
     /** @param readTimeout how long a post waits for Slack's answer, at most (Slack answers a webhook in well under 1 s) */
     public SlackChannel(SlackWebhook webhook, Duration readTimeout, RetryPolicy retryPolicy, Sleeper sleeper) {
+        this("slack", webhook, readTimeout, retryPolicy, sleeper, null, Takes.EVERY_MESSAGE);
+    }
+
+    /**
+     * @param name    "slack", or "slack-critical" for the on-call channel's webhook
+     * @param mention put first in critical messages; null for none
+     */
+    public SlackChannel(String name, SlackWebhook webhook, Duration readTimeout, RetryPolicy retryPolicy, Sleeper sleeper,
+                        SlackMention mention, Takes takes) {
+        this.name = name;
         this.webhook = webhook;
         this.readTimeout = readTimeout;
         this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
+        this.mention = mention;
+        this.takes = takes;
     }
 
     @Override
     public String name() {
-        return "slack";
+        return name;
+    }
+
+    @Override
+    public boolean accepts(Message message) {
+        return takes.takes(message.severity());
     }
 
     SlackWebhook webhook() {
@@ -47,7 +76,7 @@ public final class SlackChannel implements Channel {
 
     @Override
     public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException {
-        byte[] body = SlackMessage.render(message).getBytes(StandardCharsets.UTF_8);
+        byte[] body = SlackMessage.render(message, mention).getBytes(StandardCharsets.UTF_8);
         URI url = webhook.url(deadline);
         for (int attempt = 1; ; attempt++) {
             SlackAnswer answer = SlackAnswer.classify(post(url, body, deadline), attempt, retryPolicy, deadline.remaining());

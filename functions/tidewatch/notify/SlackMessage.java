@@ -31,17 +31,28 @@ public final class SlackMessage {
     private SlackMessage() {}
 
     public static String render(Message message) {
-        return Json.write(body(message));
+        return render(message, null);
+    }
+
+    /** @param mention put first in a critical message's text and first section ({@link SlackMention}); null for none */
+    public static String render(Message message, SlackMention mention) {
+        return Json.write(body(message, mention));
     }
 
     static Map<String, Object> body(Message message) {
+        return body(message, null);
+    }
+
+    static Map<String, Object> body(Message message, SlackMention mention) {
         List<Object> blocks = new ArrayList<>();
         Severity severity = message.severity();
         blocks.add(Map.of("type", "header", "text", plain(
                 Text.truncate(Text.oneLine(message.title()), HEADER_MAX - severity.slackEmoji().length() - 1), severity)));
         String summary = "*" + severity.wireName().toUpperCase() + "*"
                 + (message.summary().isBlank() ? "" : "  " + escape(Text.clean(message.summary())));
-        blocks.add(section(truncateEscaped(summary, SECTION_TEXT_MAX)));
+        // The mention is the one unescaped text: it comes from the setting, validated at init, never from an event.
+        String mentioned = mention == null ? summary : mention.prefix(severity, summary);
+        blocks.add(section(truncateEscaped(mentioned, SECTION_TEXT_MAX)));
 
         // Header, summary, evidence, actions and context leave the rest of Slack's 50 blocks to field sections.
         blocks.addAll(fieldSections(message.fields(), BLOCKS_MAX - 5));
@@ -66,7 +77,7 @@ public final class SlackMessage {
         blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn(truncateEscaped(context, CONTEXT_TEXT_MAX)))));
 
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", fallbackText(message));
+        body.put("text", mention == null ? fallbackText(message) : mention.prefix(severity, fallbackText(message)));
         body.put("blocks", blocks);
         return body;
     }

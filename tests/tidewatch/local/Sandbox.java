@@ -42,6 +42,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Pattern SIGNING_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
     private static final Pattern LAMBDA_INVOKE = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
     private static final String SLACK_PATH = "/slack/services/T0SANDBOX/B0SANDBOX/";
+    private static final String CRITICAL_WEBHOOK_SUFFIX = "-oncall";
     /** The sandbox's own counters (requests served, time spent answering them); never recorded as a call. */
     public static final String STATS_PATH = "/_sandbox/stats";
     /** A fault that holds the answer for a number of milliseconds, then gives it: {@code "delay:8000"}. */
@@ -232,7 +233,7 @@ public final class Sandbox implements AutoCloseable {
     private Request identify(HttpExchange exchange, String body) {
         String path = exchange.getRequestURI().getPath();
         if (path.startsWith(SLACK_PATH)) {
-            return new Request("slack", "post", jsonParams(body), "slack");
+            return new Request(path.endsWith(CRITICAL_WEBHOOK_SUFFIX) ? "slack-critical" : "slack", "post", jsonParams(body), "slack");
         }
         String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
         String service = signingService(authorization, "unknown");
@@ -358,7 +359,7 @@ public final class Sandbox implements AutoCloseable {
     private void answer(HttpExchange exchange, Request request) throws IOException {
         JsonObject params = JsonObject.of(request.params, request.operation);
         switch (request.service + "." + request.operation) {
-            case "slack.post" -> send(exchange, 200, "text/plain", "ok");
+            case "slack.post", "slack-critical.post" -> send(exchange, 200, "text/plain", "ok");
             case "ecs.DescribeTasks" -> json(exchange, describeTasks(params));
             case "ecs.ListTasks" -> json(exchange, listTasks(params));
             case "ecs.DescribeTaskDefinition" -> json(exchange, describeTaskDefinition(params));
@@ -435,7 +436,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private String webhookOr(String value) {
-        return World.SANDBOX_WEBHOOK.equals(value) ? slackWebhookUrl() : value;
+        return World.SANDBOX_WEBHOOK.equals(value) ? slackWebhookUrl()
+                : World.SANDBOX_CRITICAL_WEBHOOK.equals(value) ? slackWebhookUrl() + CRITICAL_WEBHOOK_SUFFIX : value;
     }
 
     /**

@@ -38,6 +38,8 @@ import tidewatch.json.JsonObject;
 public final class World {
     /** The value of a parameter or secret that holds the sandbox's own webhook URL. */
     public static final String SANDBOX_WEBHOOK = "sandbox:slack-webhook";
+    /** The sandbox's second webhook, the on-call channel's: its posts are recorded as service "slack-critical". */
+    public static final String SANDBOX_CRITICAL_WEBHOOK = "sandbox:slack-critical-webhook";
     final List<Map<String, Object>> tasks = new ArrayList<>();
     final List<Map<String, Object>> services = new ArrayList<>();
     final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
@@ -190,19 +192,23 @@ public final class World {
      * secret ({@code SLACK_WEBHOOK_SECRET}, holding the sandbox's webhook unless the world gives it a value), the
      * keepalive function ({@code KEEPALIVE_FUNCTION_NAME}). The local runner declares the template's own this way.
      */
+    private void declareWebhook(String reference, String value) {
+        if (reference != null && !reference.isBlank()) {
+            if (tidewatch.notify.SlackWebhook.isParameter(reference)) {
+                parameters.putIfAbsent(reference, value);
+            } else {
+                secrets.putIfAbsent(reference, value);
+            }
+        }
+    }
+
     public World declare(Map<String, String> environment) {
         String topic = environment.get("NOTIFY_TOPIC_ARN");
         if (topic != null && !topic.isBlank()) {
             topic(topic);
         }
-        String webhook = environment.get("SLACK_WEBHOOK_SECRET");
-        if (webhook != null && !webhook.isBlank()) {
-            if (tidewatch.notify.SlackWebhook.isParameter(webhook)) {
-                parameters.putIfAbsent(webhook, SANDBOX_WEBHOOK);
-            } else {
-                secrets.putIfAbsent(webhook, SANDBOX_WEBHOOK);
-            }
-        }
+        declareWebhook(environment.get("SLACK_WEBHOOK_SECRET"), SANDBOX_WEBHOOK);
+        declareWebhook(environment.get("SLACK_CRITICAL_WEBHOOK_SECRET"), SANDBOX_CRITICAL_WEBHOOK);
         String keepalive = environment.get("KEEPALIVE_FUNCTION_NAME");
         if (keepalive != null && !keepalive.isBlank()) {
             function(keepalive);

@@ -22,6 +22,7 @@ import static tidewatch.template.TemplateFixture.parameterPattern;
 import static tidewatch.template.TemplateFixture.pick;
 import static tidewatch.template.TemplateFixture.properties;
 import static tidewatch.template.TemplateFixture.ref;
+import static tidewatch.template.TemplateFixture.refusedBy;
 import static tidewatch.template.TemplateFixture.resourcesOfType;
 import static tidewatch.template.TemplateFixture.roleOf;
 import static tidewatch.template.TemplateFixture.statement;
@@ -692,25 +693,25 @@ class TemplateTest {
     void theSlackSecretPermissionFollowsTheKindOfReference() {
         Map<String, String> path = with();
         assertEquals("arn:aws:ssm:us-east-1:123456789012:parameter/tidewatch/slack-webhook-url",
-                evaluate(statement(VPN, "ssm:GetParameter", path).get("Resource"), path));
+                joined(statement(VPN, "ssm:GetParameter", path).get("Resource"), path));
         assertEquals("ssm.us-east-1.amazonaws.com",
                 evaluate(at(kmsDecryptVia(ECS, path), "Condition", "StringEquals", "kms:ViaService"), path));
         assertNull(statement(ECS, "secretsmanager:GetSecretValue", path));
 
         String parameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/team/slack";
         Map<String, String> ssmArn = with("SlackWebhookSecret", parameterArn);
-        assertEquals(parameterArn, evaluate(statement(ECS, "ssm:GetParameter", ssmArn).get("Resource"), ssmArn));
+        assertEquals(parameterArn, joined(statement(ECS, "ssm:GetParameter", ssmArn).get("Resource"), ssmArn));
 
         Map<String, String> name = with("SlackWebhookSecret", "tidewatch/slack");
         assertEquals("arn:aws:secretsmanager:us-east-1:123456789012:secret:tidewatch/slack-??????",
-                evaluate(statement(ECS, "secretsmanager:GetSecretValue", name).get("Resource"), name));
+                joined(statement(ECS, "secretsmanager:GetSecretValue", name).get("Resource"), name));
         assertNull(statement(ECS, "ssm:GetParameter", name));
         assertEquals("secretsmanager.us-east-1.amazonaws.com",
                 evaluate(at(kmsDecryptVia(VPN, name), "Condition", "StringEquals", "kms:ViaService"), name));
 
         String secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tidewatch/slack-AbCdEf";
         Map<String, String> arn = with("SlackWebhookSecret", secretArn);
-        assertEquals(secretArn, evaluate(statement(VPN, "secretsmanager:GetSecretValue", arn).get("Resource"), arn));
+        assertEquals(secretArn, joined(statement(VPN, "secretsmanager:GetSecretValue", arn).get("Resource"), arn));
 
         Map<String, String> none = with("SlackWebhookSecret", "");
         for (String function : List.of(ECS, VPN)) {
@@ -720,6 +721,44 @@ class TemplateTest {
         }
         assertFalse(Pattern.compile(parameterPattern("SlackWebhookSecret"))
                 .matcher("https://hooks.slack.com/services/T000/B000/XXXX").matches(), "the URL itself is refused");
+    }
+
+    @Test
+    void theOnCallWebhookIsReadWithTheMainOneAndKeptLikeIt() {
+        Map<String, String> both = with("SlackCriticalWebhookSecret", "/tidewatch/slack-oncall-webhook-url");
+        for (String function : List.of(ECS, VPN)) {
+            assertEquals("arn:aws:ssm:us-east-1:123456789012:parameter/tidewatch/slack-webhook-url,"
+                    + "arn:aws:ssm:us-east-1:123456789012:parameter/tidewatch/slack-oncall-webhook-url",
+                    joined(statement(function, "ssm:GetParameter", both).get("Resource"), both), "exactly the two parameters");
+            Map<String, String> env = TPL.functionEnvironment(function, both);
+            assertEquals("/tidewatch/slack-oncall-webhook-url", env.get("SLACK_CRITICAL_WEBHOOK_SECRET"));
+            assertEquals("false", env.get("SLACK_CRITICAL_ONLY_THERE"));
+            assertEquals("", env.get("SLACK_MENTION_CRITICAL"));
+            assertFalse(TPL.functionEnvironment(function, with()).containsKey("SLACK_CRITICAL_WEBHOOK_SECRET"));
+        }
+        Map<String, String> secrets = with("SlackWebhookSecret", "tidewatch/slack", "SlackCriticalWebhookSecret", "tidewatch/slack-oncall");
+        assertEquals("arn:aws:secretsmanager:us-east-1:123456789012:secret:tidewatch/slack-??????,"
+                + "arn:aws:secretsmanager:us-east-1:123456789012:secret:tidewatch/slack-oncall-??????",
+                joined(statement(ECS, "secretsmanager:GetSecretValue", secrets).get("Resource"), secrets));
+        assertEquals(List.of(), refusedBy(both));
+        assertEquals(List.of(), refusedBy(secrets));
+        assertEquals(List.of("SlackWebhookSecret is an SSM parameter, so SlackCriticalWebhookSecret must be one too"),
+                refusedBy(with("SlackCriticalWebhookSecret", "tidewatch/slack-oncall")));
+        assertEquals(List.of("SlackWebhookSecret is a Secrets Manager secret, so SlackCriticalWebhookSecret must be one too"),
+                refusedBy(with("SlackWebhookSecret", "tidewatch/slack", "SlackCriticalWebhookSecret", "/tidewatch/oncall")));
+        assertEquals(List.of("SlackCriticalWebhookSecret needs SlackWebhookSecret (the main webhook) too"),
+                refusedBy(with("SlackWebhookSecret", "", "SlackCriticalWebhookSecret", "/tidewatch/oncall")));
+        assertEquals(List.of("SlackCriticalOnlyThere=true needs SlackCriticalWebhookSecret, or critical messages reach no Slack channel"),
+                refusedBy(with("SlackCriticalOnlyThere", "true")));
+        for (String mention : List.of("<!here>", "<!channel>", "<!subteam^S0123ABCD>", "")) {
+            assertTrue(Pattern.compile(parameterPattern("SlackMentionCritical")).matcher(mention).matches(), mention);
+        }
+        assertFalse(Pattern.compile(parameterPattern("SlackMentionCritical")).matcher("<!everyone>").matches());
+    }
+
+    /** A list's members resolved and joined with commas (a Resource list). */
+    private static String joined(Object list, Map<String, String> overrides) {
+        return evaluate(Map.of("Fn::Join", List.of(",", list)), overrides);
     }
 
     // ------------------------------------------------------------------------------------------------- environment
