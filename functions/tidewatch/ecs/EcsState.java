@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -188,26 +189,42 @@ final class EcsState {
     private Map<String, Instant> readAbnormalStops(TaskStopEvent event) {
         Map<String, Instant> stops = new HashMap<>();
         try {
-            String token = null;
-            int page = 0;
-            do {
-                ListTasksResponse listed = listStoppedTasks(event, token);
-                if (!listed.taskArns().isEmpty()) {
-                    for (Task task : ecs.describeTasks(r -> r.cluster(event.clusterArn()).tasks(listed.taskArns())
-                            .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).tasks()) {
-                        TaskStopEvent stopped = fromTask(task, event);
-                        if (stopped.stoppedAt() != null && event.group().equals(stopped.group())
-                                && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
-                            stops.put(stopped.taskArn(), stopped.stoppedAt());
-                        }
-                    }
+            for (Task task : stoppedTasks(event.clusterArn(), token -> listStoppedTasks(event, token))) {
+                TaskStopEvent stopped = fromTask(task, event);
+                if (stopped.stoppedAt() != null && event.group().equals(stopped.group())
+                        && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
+                    stops.put(stopped.taskArn(), stopped.stoppedAt());
                 }
-                token = listed.nextToken();
-            } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
+            }
         } catch (SdkException e) {
             Log.warn("stopped tasks unreadable; counting only the stops of this batch", "group", event.group(), "error", e);
         }
         return stops;
+    }
+
+    /**
+     * ECS's records of the stopped tasks that {@code list} pages through (ListTasks, by continuation token), at most
+     * {@link #MAX_STOPPED_TASK_PAGES} pages of 100, each page read back with one DescribeTasks.
+     */
+    List<Task> stoppedTasks(String cluster, Function<String, ListTasksResponse> list) {
+        List<Task> stopped = new ArrayList<>();
+        String token = null;
+        int page = 0;
+        do {
+            ListTasksResponse listed = list.apply(token);
+            if (!listed.taskArns().isEmpty()) {
+                stopped.addAll(ecs.describeTasks(r -> r.cluster(cluster).tasks(listed.taskArns())
+                        .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).tasks());
+            }
+            token = listed.nextToken();
+        } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
+        return stopped;
+    }
+
+    /** A cluster's stopped tasks, whatever their group. */
+    ListTasksResponse listStoppedTasks(String cluster, String token) {
+        return ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout())));
     }
 
     /** The bare call, primed too. */

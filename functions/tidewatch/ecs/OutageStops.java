@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 import tidewatch.aws.AwsClients;
@@ -30,7 +28,6 @@ import tidewatch.log.Log;
 public final class OutageStops {
     /** The most the whole read may take: the resolved message matters more than its list. */
     public static final Duration READ_BUDGET = Duration.ofSeconds(6);
-    private static final int MAX_PAGES = 3;
     private static final int MAX_SERVICES_PER_CALL = 10;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -96,34 +93,21 @@ public final class OutageStops {
     }
 
     List<ServiceOutcome> read(Instant from, Instant to, InvocationDeadline deadline) {
+        EcsState state = new EcsState(ecs.get());
+        state.startBatch(deadline);
         List<ServiceOutcome> outcomes = new ArrayList<>();
         for (String cluster : clusters) {
             Map<String, Integer> stopsByService = new LinkedHashMap<>();
-            String token = null;
-            int page = 0;
-            do {
-                ListTasksResponse listed = listStopped(cluster, token, deadline);
-                if (!listed.taskArns().isEmpty()) {
-                    for (Task task : ecs.get().describeTasks(r -> r.cluster(cluster).tasks(listed.taskArns())
-                            .overrideConfiguration(o -> o.apiCallTimeout(timeout(deadline)))).tasks()) {
-                        TaskStopEvent stop = EcsState.fromTask(task, null, null, null);
-                        if (stop.isServiceTask() && stop.stoppedAt() != null && !stop.stoppedAt().isBefore(from)
-                                && !stop.stoppedAt().isAfter(to)
-                                && TaskStopClassifier.classify(stop, TaskDefinitionFacts.UNKNOWN).abnormal()) {
-                            stopsByService.merge(stop.groupName(), 1, Integer::sum);
-                        }
-                    }
+            for (Task task : state.stoppedTasks(cluster, token -> state.listStoppedTasks(cluster, token))) {
+                TaskStopEvent stop = EcsState.fromTask(task, null, null, null);
+                if (stop.isServiceTask() && stop.stoppedAt() != null && !stop.stoppedAt().isBefore(from) && !stop.stoppedAt().isAfter(to)
+                        && TaskStopClassifier.classify(stop, TaskDefinitionFacts.UNKNOWN).abnormal()) {
+                    stopsByService.merge(stop.groupName(), 1, Integer::sum);
                 }
-                token = listed.nextToken();
-            } while (token != null && ++page < MAX_PAGES);
+            }
             outcomes.addAll(withCounts(cluster, stopsByService, deadline));
         }
         return outcomes;
-    }
-
-    private ListTasksResponse listStopped(String cluster, String token, InvocationDeadline deadline) {
-        return ecs.get().listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
-                .overrideConfiguration(o -> o.apiCallTimeout(timeout(deadline))));
     }
 
     private List<ServiceOutcome> withCounts(String cluster, Map<String, Integer> stopsByService, InvocationDeadline deadline) {
