@@ -35,6 +35,7 @@ class LayeringTest {
             Map.entry("ecs.EcsState", "adapter: the ECS reads"),
             Map.entry("ecs.ContainerLogs", "adapter: the CloudWatch Logs read of a container's last lines"),
             Map.entry("ecs.TaskRestarter", "adapter: RunTask"),
+            Map.entry("ecs.SilenceTags", "adapter: the tags of a service and its cluster, for silences"),
             Map.entry("ecs.OutageStops", "adapter: the ECS reads of the services that stopped during an outage"),
             Map.entry("datacenter.ReachabilityReader", "adapter: DescribeVpnConnections, whether the datacenter is reachable"),
             Map.entry("ecs.EcsPriming", "primes EcsState's reading of an SDK TaskDefinition"),

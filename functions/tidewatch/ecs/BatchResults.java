@@ -14,7 +14,7 @@ import tidewatch.json.JsonObject;
  */
 final class BatchResults {
     /** What happened to one event; {@code FAILED} events are reported back to SQS for redelivery. */
-    enum Result { IGNORED, DUPLICATE, NORMAL, NOTIFIED, SUPPRESSED, FAILED }
+    enum Result { IGNORED, DUPLICATE, NORMAL, NOTIFIED, SUPPRESSED, SILENCED, FAILED }
 
     /**
      * The records of an SQS batch, checked before anything is done: each must be an object with a message id,
@@ -39,9 +39,18 @@ final class BatchResults {
 
     /** The messages of a group whose message was not delivered: they are redelivered, to be told again. */
     void fail(Collection<String> undelivered) {
+        set(undelivered, Result.FAILED);
+    }
+
+    /** The messages of a group whose message a silence held back ({@code tidewatch:silence-until}): done, not told. */
+    void silence(Collection<String> silenced) {
+        set(silenced, Result.SILENCED);
+    }
+
+    private void set(Collection<String> ids, Result result) {
         for (int i = 0; i < messageIds.size(); i++) {
-            if (undelivered.contains(messageIds.get(i))) {
-                results.set(i, Result.FAILED);
+            if (ids.contains(messageIds.get(i))) {
+                results.set(i, result);
             }
         }
     }

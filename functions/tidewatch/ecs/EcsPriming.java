@@ -52,7 +52,7 @@ final class EcsPriming {
     private EcsPriming() {}
 
     static SnapStartPriming.Result prime(AwsClients aws, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
-                                         ReachabilityReader datacenter) {
+                                         ReachabilityReader datacenter, SilenceTags silences) {
         SnapStartPriming priming = new SnapStartPriming("EcsTaskStateFunction")
                 .step(EcsPriming::handleSample)
                 .step(() -> NotifyPriming.renderSample("ecs"))
@@ -61,7 +61,9 @@ final class EcsPriming {
                 .request(() -> state.readTasks(sampleEvent().clusterArn(), List.of(sampleEvent().taskArn())))
                 .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, ContainerLogs.READ_TIMEOUT))
                 .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()))
-                .request(() -> datacenter.describe(ReachabilityReader.READ_TIMEOUT));
+                .request(() -> datacenter.describe(ReachabilityReader.READ_TIMEOUT))
+                .request(() -> silences.serviceTags(sampleEvent().clusterArn(), sampleEvent().groupName(), SilenceTags.READ_TIMEOUT))
+                .request(() -> silences.clusterTags(sampleEvent().clusterArn(), SilenceTags.READ_TIMEOUT));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
         return priming.run(aws.http());
     }

@@ -40,6 +40,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final Notifier notifier;
     private final TaskStopResponder responder;
     private final ReachabilityReader datacenter;
+    private final SilenceTags silences;
 
     public EcsTaskStateFunction() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
@@ -54,13 +55,14 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         this.restarter = new TaskRestarter(aws.ecs());
         this.notifier = Notifier.fromSettings(settings, aws);
         this.datacenter = new ReachabilityReader(aws::ec2, this.settings.vpnIds());
-        this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier, datacenter);
+        this.silences = new SilenceTags(aws.ecs());
+        this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier, datacenter, silences);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        EcsPriming.prime(aws, state, logs, restarter, notifier, datacenter);
+        EcsPriming.prime(aws, state, logs, restarter, notifier, datacenter, silences);
     }
 
     @Override

@@ -15,6 +15,7 @@ import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.Notifier;
+import tidewatch.notify.Silence;
 
 /**
  * Responds to the task stops of one invocation: diagnoses and decides each stop, restarts where the plan says so,
@@ -39,22 +40,25 @@ final class TaskStopResponder {
     private final TaskRestarter restarter;
     private final Notifier notifier;
     private final ReachabilityReader datacenter;
+    private final SilenceTags silences;
     /** The datacenter's state for this invocation, read at its first abnormal stop; null until then. */
     private Reachability reachability;
 
     TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
-                      ReachabilityReader datacenter) {
+                      ReachabilityReader datacenter, SilenceTags silences) {
         this.settings = settings;
         this.state = state;
         this.logs = logs;
         this.restarter = restarter;
         this.notifier = notifier;
         this.datacenter = datacenter;
+        this.silences = silences;
     }
 
-    /** Forgets the last invocation's reading of the datacenter: each invocation reads it afresh. */
+    /** Forgets the last invocation's reading of the datacenter and of the silences: each invocation reads them afresh. */
     void startInvocation() {
         reachability = null;
+        silences.startInvocation();
     }
 
     private Reachability reachability(InvocationDeadline deadline) {
@@ -197,7 +201,12 @@ final class TaskStopResponder {
                 results.fail(group.notices().stream().map(Notice::messageId).toList());
                 continue;
             }
-            Message message = group.key().equals(DatacenterOutageRule.OUTAGE_KEY) ? outageMessage(group, deadline) : stopMessage(group, deadline);
+            Heard heard = heard(group, results, deadline);
+            if (heard == null) {
+                continue;
+            }
+            Message message = heard.silence().noted(group.key().equals(DatacenterOutageRule.OUTAGE_KEY)
+                    ? outageMessage(heard.group(), deadline) : stopMessage(heard.group(), deadline));
             try {
                 notifier.send(message);
                 sent++;
@@ -207,6 +216,41 @@ final class TaskStopResponder {
             }
         }
         return sent;
+    }
+
+    /** What of a group is told after the silences ({@code silence}: an unreadable one the message notes, or none). */
+    private record Heard(TaskStopGroups.Group group, Silence silence) {}
+
+    /**
+     * The group without what a silence holds back (recorded as silenced), or null when nothing of it is left to tell.
+     * The outage message is silenced service by service; any other group by its lead's service or cluster.
+     */
+    private Heard heard(TaskStopGroups.Group group, BatchResults results, InvocationDeadline deadline) {
+        Instant now = Instant.now();
+        InvocationDeadline reading = deadline.keeping(TIME_TO_TELL);
+        if (!group.key().equals(DatacenterOutageRule.OUTAGE_KEY)) {
+            Silence silence = silences.silence(group.lead().event(), now, reading);
+            if (silence.active()) {
+                silence.record(group.key(), TaskStopMessage.SOURCE);
+                results.silence(group.notices().stream().map(Notice::messageId).toList());
+                return null;
+            }
+            return new Heard(group, silence);
+        }
+        List<Notice> kept = new ArrayList<>();
+        Silence noted = Silence.NONE;
+        for (List<Notice> service : OutageMessage.byService(group.notices()).values()) {
+            Silence silence = silences.silence(service.get(0).event(), now, reading);
+            if (silence.active()) {
+                silence.record(group.key() + "/" + service.get(0).event().group(), TaskStopMessage.SOURCE);
+                results.silence(service.stream().map(Notice::messageId).toList());
+            } else {
+                kept.addAll(service);
+                noted = silence.note() != null ? silence : noted;
+            }
+        }
+        TaskStopGroups.Group left = new TaskStopGroups.Group(group.key(), kept);
+        return kept.isEmpty() || !left.tellsPeople() ? null : new Heard(left, noted);
     }
 
     private Message stopMessage(TaskStopGroups.Group group, InvocationDeadline deadline) {

@@ -38,6 +38,13 @@ public record Message(
         links = links == null ? List.of() : List.copyOf(links);
     }
 
+    /** The same message with one more field, after the others. */
+    public Message withField(Field field) {
+        List<Field> more = new java.util.ArrayList<>(fields);
+        more.add(field);
+        return new Message(title, severity, summary, more, links, evidence, key, source);
+    }
+
     /** A key fact, shown as "name: value". */
     public record Field(String name, String value) {
         public Field {

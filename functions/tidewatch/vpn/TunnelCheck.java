@@ -1,5 +1,6 @@
 package tidewatch.vpn;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import tidewatch.notify.Message;
 import tidewatch.notify.Severity;
+import tidewatch.notify.Silence;
 
 /**
  * The scheduled tunnel check, run while tunnel replacement or options repair is on: replaces each tunnel the
@@ -19,6 +21,8 @@ final class TunnelCheck {
     /** The posture when AWS brings back every tunnel whose options are known; also what a missing tag means. */
     static final String POSTURE_AWS = "aws";
     private static final String SUBJECT = "tunnel check";
+    /** How often the template's schedule runs the check: a silence that ended within one period is told once. */
+    static final Duration PERIOD = Duration.ofMinutes(10);
 
     private TunnelCheck() {}
 
@@ -35,6 +39,8 @@ final class TunnelCheck {
         List<String> waiting = new ArrayList<>();
         List<String> told = new ArrayList<>();
         List<Message.Field> facts = new ArrayList<>();
+        List<String> silenceEnded = new ArrayList<>();
+        Severity endedSeverity = Severity.INFO;
         for (String vpnId : settings.vpnConnectionIds()) {
             VpnAssessment assessment = VpnAssessment.of(vpnId, telemetry);
             if (assessment.telemetry() instanceof VpnTelemetry.Unavailable unavailable) {
@@ -73,9 +79,26 @@ final class TunnelCheck {
                 postures.add(new Response.TagPosture(vpnId, POSTURE_TAG, posture));
                 told.add(postureText(assessment.status(), posture));
             }
-            if (acted || changed || assessment.health() instanceof TunnelHealth.Degraded) {
+            String ended = silenceEnded(assessment, now);
+            if (ended != null) {
+                silenceEnded.add(ended);
+                endedSeverity = assessment.health() instanceof TunnelHealth.AllDown ? Severity.CRITICAL
+                        : endedSeverity == Severity.CRITICAL ? endedSeverity : Severity.WARNING;
+            }
+            if (acted || changed || ended != null || assessment.health() instanceof TunnelHealth.Degraded) {
                 facts.addAll(VpnAlarmMessage.tunnelFacts(assessment, now));
             }
+        }
+        String key = "vpn/" + String.join("+", settings.vpnConnectionIds()) + "/tunnel-check";
+        if (!silenceEnded.isEmpty()) {
+            // What the alarm would have said, had the silence not held it back: CloudWatch does not invoke again by itself.
+            List<String> summary = new ArrayList<>(silenceEnded);
+            summary.addAll(actionSummary(actions, settings));
+            summary.addAll(told);
+            List<Response> responses = new ArrayList<>(actions);
+            responses.addAll(postures);
+            return new VpnAlarmPlan.Notify("VPN still not fully up after its silence ended", endedSeverity,
+                    String.join("\n\n", summary), facts, List.of(), List.of(), null, key, responses);
         }
         if (actions.isEmpty() && postures.isEmpty()) {
             return new VpnAlarmPlan.Skip(SUBJECT, waiting.isEmpty() ? "no tunnel is down while another is up"
@@ -83,7 +106,6 @@ final class TunnelCheck {
         }
         List<Response> responses = new ArrayList<>(actions);
         responses.addAll(postures);
-        String key = "vpn/" + String.join("+", settings.vpnConnectionIds()) + "/tunnel-check";
         if (actions.isEmpty()) {
             return new VpnAlarmPlan.Notify("VPN recovery posture changed", Severity.INFO, String.join("\n\n", told),
                     facts, List.of(), List.of(), null, key, responses);
@@ -92,6 +114,23 @@ final class TunnelCheck {
         summary.addAll(told);
         return new VpnAlarmPlan.Notify(title(actions), Severity.WARNING, String.join("\n\n", summary),
                 facts, List.of(), List.of(), null, key, responses);
+    }
+
+    /**
+     * When the connection's silence ({@link Silence#TAG}) ended within the last {@link #PERIOD} and a tunnel is still
+     * not UP: what people must now hear, since the alarm that was silenced will not fire again while it stays in
+     * ALARM. Null otherwise.
+     */
+    static String silenceEnded(VpnAssessment assessment, Instant now) {
+        Silence silence = Silence.of("VPN " + assessment.vpnId(), assessment.status().tags(), now);
+        boolean endedNow = silence.state() == Silence.State.EXPIRED && silence.until().isAfter(now.minus(PERIOD));
+        if (!endedNow || assessment.health() instanceof TunnelHealth.AllUp) {
+            return null;
+        }
+        String state = assessment.health() instanceof TunnelHealth.AllDown ? "every tunnel is still DOWN: the datacenter is unreachable"
+                : "a tunnel is still DOWN: the VPN runs without redundancy";
+        return "The silence on " + assessment.vpnId() + " (tag " + Silence.TAG + ") ended at " + Elapsed.instant(silence.until())
+                + " and " + state + ". Contact the NOC if the maintenance is over.";
     }
 
     /**

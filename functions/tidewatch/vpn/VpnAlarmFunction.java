@@ -23,6 +23,7 @@ import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.NotificationFailedException;
 import tidewatch.notify.Notifier;
+import tidewatch.notify.Silence;
 
 /**
  * Responds to CloudWatch alarms on the datacenter VPN (AWS/VPN TunnelState, and the keepalive's reachability
@@ -108,19 +109,20 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         }
         if (event instanceof ParsedEvent.TunnelCheck check) {
             Log.info("tunnel check", "schedule", check.rule());
-            return execute(VpnAlarmDecision.tunnelCheck(config, read(VpnAlarmDecision.vpnsToCheck(config), work), now),
-                    null, work, limit);
+            Map<String, VpnTelemetry> telemetry = read(VpnAlarmDecision.vpnsToCheck(config), work);
+            return execute(VpnAlarmDecision.tunnelCheck(config, telemetry, now), null, work, limit, silence(telemetry, now));
         }
         if (event instanceof ParsedEvent.Unrecognised unrecognised) {
             Log.warn("unrecognised payload", "problem", unrecognised.problem());
-            return execute(VpnAlarmDecision.unrecognised(unrecognised), null, work, limit);
+            return execute(VpnAlarmDecision.unrecognised(unrecognised), null, work, limit, Silence.NONE);
         }
         AlarmEvent change = ((ParsedEvent.Alarm) event).event();
         Log.info("alarm received", "alarm", change.alarmName(), "delivery", ((ParsedEvent.Alarm) event).delivery().name(),
                 "oldState", String.valueOf(change.oldState()), "newState", change.newState().name());
         String tagged = keepaliveTag != null && AlarmScope.isKeepaliveAlarm(change, config)
                 ? keepaliveTag.follow(change, config.vpnConnectionIds(), now, work) : null;
-        Map<String, Object> result = execute(withOutageStops(plan(change, now, work), change, now, work), change, work, limit);
+        Planned planned = plan(change, now, work);
+        Map<String, Object> result = execute(withOutageStops(planned.plan(), change, now, work), change, work, limit, planned.silence());
         if (tagged != null) {
             result.put("keepaliveTag", tagged);
         }
@@ -147,18 +149,34 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         return vpnIds.isEmpty() ? Map.of() : telemetry.withEvidence(telemetry.read(vpnIds, work), config, work);
     }
 
-    private VpnAlarmPlan plan(AlarmEvent change, Instant now, InvocationDeadline work) {
+    /** An alarm's plan, and the silence its VPN connections' tags hold ({@link Silence#NONE} when unread). */
+    private record Planned(VpnAlarmPlan plan, Silence silence) {}
+
+    private Planned plan(AlarmEvent change, Instant now, InvocationDeadline work) {
         try {
-            return VpnAlarmDecision.decide(change, config, read(VpnAlarmDecision.vpnsToRead(change, config), work), now);
+            Map<String, VpnTelemetry> telemetry = read(VpnAlarmDecision.vpnsToRead(change, config), work);
+            return new Planned(VpnAlarmDecision.decide(change, config, telemetry, now), silence(telemetry, now));
         } catch (RuntimeException e) {
             // A bug here must not cost the alarm: people get it without the assessment.
             Log.error("cannot assess alarm", "alarm", change.alarmName(), "error", e);
-            return VpnAlarmDecision.unassessed(change, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Planned(VpnAlarmDecision.unassessed(change, e.getClass().getSimpleName() + ": " + e.getMessage()), Silence.NONE);
         }
     }
 
+    /**
+     * The silence on the VPN connections a message is about ({@link Silence#TAG}, in the same DescribeVpnConnections
+     * answer): silenced only when every one of them is; a connection that could not be read is not silenced.
+     */
+    static Silence silence(Map<String, VpnTelemetry> telemetry, Instant now) {
+        return Silence.all(telemetry.values().stream()
+                .map(read -> read instanceof VpnTelemetry.Available available
+                        ? Silence.of("VPN " + read.vpnId(), available.status().tags(), now) : Silence.NONE)
+                .toList());
+    }
+
+    /** Runs the plan's responses and tells people, unless {@code silence} holds the message back (responses run all the same). */
     private Map<String, Object> execute(VpnAlarmPlan plan, AlarmEvent change, InvocationDeadline work,
-            InvocationLimit limit) {
+            InvocationLimit limit, Silence silence) {
         if (plan instanceof VpnAlarmPlan.Skip skip) {
             Log.info("no notification", "subject", skip.subject(), "reason", skip.reason());
             return skip.summary();
@@ -168,8 +186,14 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         for (Response response : notify.responses()) {
             results.add(runSafely(limit.admit(response), work));
         }
-        Message message = notify.message(results);
-        List<String> channels = notifier.send(message);
+        Message message = silence.noted(notify.message(results));
+        List<String> channels;
+        if (silence.active()) {
+            silence.record(notify.key(), VpnAlarmPlan.SOURCE);
+            channels = List.of();
+        } else {
+            channels = notifier.send(message);
+        }
         Log.info("alarm handled", "alarm", change == null ? null : change.alarmName(), "key", notify.key(),
                 "severity", notify.severity().wireName(), "actions", VpnAlarmPlan.Notify.describe(results));
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -178,6 +202,9 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
             summary.put("state", change.newState().name());
         }
         summary.putAll(notify.summary(results, channels));
+        if (silence.active()) {
+            summary.put("silenced", silence.until().toString());
+        }
         return summary;
     }
 

@@ -18,6 +18,8 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterField;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -68,7 +70,7 @@ public final class FloorProcess {
     /**
      * EcsTaskStateFunction on events/ecs-service-task-crashed.json in the web-crash-loop world: clients built first
      * (as at init), then the task definition, the service's stopped tasks, the VPN connections (is the datacenter
-     * reachable), the log evidence, the notification and the webhook. Returns the webhook URL.
+     * reachable), the cluster's and service's silences, the log evidence, the notification and the webhook. Returns the webhook URL.
      */
     private static String ecs(AwsClients clients) {
         EcsClient ecs = clients.ecs();
@@ -84,6 +86,9 @@ public final class FloorProcess {
         // The datacenter's reachability, on a client built at the first abnormal stop as the function builds it.
         clients.ec2().describeVpnConnections(r -> r.filters(f -> f.name("vpn-connection-id")
                 .values(List.of(System.getenv("VPN_CONNECTION_IDS").split(",")))));
+        // The silences on the cluster and the service, read before the message is sent.
+        ecs.describeClusters(r -> r.clusters(cluster).include(ClusterField.TAGS));
+        ecs.describeServices(r -> r.cluster(cluster).services("web").include(ServiceField.TAGS));
         require(!logs.getLogEvents(r -> r.logGroupName("/ecs/web").logStreamName("ecs/web/8f2c1d9e0a7b4c3d9e1f2a3b4c5d6e7f")
                 .limit(20).startFromHead(false)).events().isEmpty(), "log lines");
         publish(sns);

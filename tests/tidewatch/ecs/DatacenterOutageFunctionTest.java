@@ -173,4 +173,23 @@ class DatacenterOutageFunctionTest {
         assertTrue(sandbox.calls("ec2", "DescribeVpnConnections").isEmpty());
         assertTrue(sandbox.calls("sns", "Publish").isEmpty());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSilencedServiceIsLeftOutOfTheOutageMessageAndTheOthersAreStillTold() throws Exception {
+        Map<String, Object> web = SampleEvents.envelope("ecs-service-task-crashed.json");
+        Map<String, Object> api = SampleEvents.variant("ecs-service-task-crashed.json", detail -> {
+            detail.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0123456789abcdef");
+            detail.put("group", "service:api");
+        });
+        World world = world("DOWN", "DOWN", false).addService(Map.of("serviceName", "api", "clusterArn", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
+                "tags", List.of(Map.of("key", "tidewatch:silence-until", "value", "2099-01-01T00:00:00Z"))));
+        JsonObject output = invoke(function(world), batch(web, api));
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        Map<String, Object> publish = onlyPublish();
+        assertEquals("[WARNING] Datacenter unreachable: 1 service stopped abnormally (1 task)", publish.get("Subject"));
+        assertFalse(((String) publish.get("Message")).contains("Service api"), (String) publish.get("Message"));
+        assertTrue(logs.text().contains("\"key\":\"ecs/datacenter-unreachable/service:api\""), logs.text());
+        assertTrue(logs.text().contains("\"results\":{\"NOTIFIED\":1,\"SILENCED\":1}"), logs.text());
+    }
 }

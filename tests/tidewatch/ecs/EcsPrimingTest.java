@@ -37,7 +37,7 @@ class EcsPrimingTest {
         assertTrue(sandbox.calls().isEmpty(), "no notification, no RunTask, no secret read: " + sandbox.calls());
         assertEquals(0, sandbox.requests());
         String log = logs.text();
-        assertTrue(log.contains("\"requestsStopped\":8") && log.contains("\"failures\":0"), log);
+        assertTrue(log.contains("\"requestsStopped\":10") && log.contains("\"failures\":0"), log);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(SampleEvents.text("ecs-service-task-crashed.json")

@@ -44,7 +44,8 @@ class LocalInvokeTest {
         LocalInvoke.Report report = run("invoke", "EcsTaskStateFunction", "events/ecs-service-task-crashed.json",
                 "--world", "events/worlds/web-crash-loop.json");
         assertNull(report.error(), functionLog.toString(StandardCharsets.UTF_8));
-        assertEquals(List.of("DescribeTaskDefinition", "ListTasks", "DescribeTasks", "GetLogEvents"),
+        // DescribeClusters and DescribeServices: the silences on the cluster and the service, read before the message.
+        assertEquals(List.of("DescribeTaskDefinition", "ListTasks", "DescribeTasks", "DescribeClusters", "DescribeServices", "GetLogEvents"),
                 report.calls().stream().filter(c -> List.of("ecs", "logs").contains(c.get("service")))
                         .map(c -> c.get("operation")).toList());
         Map<String, Object> publish = params(calls(report, "sns", "Publish").get(0));

@@ -47,7 +47,7 @@ class PackageInvokeTest {
         assertNull(report.error(), log);
         assertTrue(log.contains("SNAPSTART: beforeCheckpoint and afterRestore ran in "), log);
         assertEquals(List.of("ecs DescribeTaskDefinition", "ecs ListTasks", "ecs DescribeTasks", "ec2 DescribeVpnConnections",
-                        "logs GetLogEvents", "sns Publish"),
+                        "ecs DescribeClusters", "ecs DescribeServices", "logs GetLogEvents", "sns Publish"),
                 report.calls().stream().filter(c -> !"slack".equals(c.get("service")) && !"ssm".equals(c.get("service")))
                         .map(c -> c.get("service") + " " + c.get("operation")).toList(),
                 "the priming sent nothing to the sandbox; the invocation made its calls");

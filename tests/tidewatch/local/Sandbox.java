@@ -364,6 +364,7 @@ public final class Sandbox implements AutoCloseable {
             case "ecs.ListTasks" -> json(exchange, listTasks(params));
             case "ecs.DescribeTaskDefinition" -> json(exchange, describeTaskDefinition(params));
             case "ecs.DescribeServices" -> json(exchange, describeServices(params));
+            case "ecs.DescribeClusters" -> json(exchange, describeClusters(params));
             case "ecs.RunTask" -> json(exchange, runTask(params));
             case "secretsmanager.GetSecretValue" -> {
                 String id = params.requireString("SecretId");
@@ -577,15 +578,27 @@ public final class Sandbox implements AutoCloseable {
 
     private Map<String, Object> describeServices(JsonObject params) {
         requireAtMost(10, params.strings("services").size(), "services", "InvalidParameterException");
+        return described(world.services, params.strings("services"), "serviceName", "serviceArn", "services");
+    }
+
+    /** As ECS: the clusters the world names (by name or ARN, tags included), a MISSING failure for the others. */
+    private Map<String, Object> describeClusters(JsonObject params) {
+        requireAtMost(100, params.strings("clusters").size(), "clusters", "InvalidParameterException");
+        return described(world.clusters, params.strings("clusters"), "clusterName", "clusterArn", "clusters");
+    }
+
+    /** ECS's Describe answer: each wanted resource found by its name or ARN, else a MISSING failure. */
+    private static Map<String, Object> described(List<Map<String, Object>> pool, List<String> wanted, String nameKey, String arnKey,
+                                                 String listKey) {
         List<Object> found = new ArrayList<>();
         List<Object> failures = new ArrayList<>();
-        for (String wanted : params.strings("services")) {
-            world.services.stream()
-                    .filter(s -> wanted.equals(s.get("serviceName")) || wanted.equals(s.get("serviceArn")))
+        for (String one : wanted) {
+            pool.stream()
+                    .filter(r -> one.equals(r.get(nameKey)) || one.equals(r.get(arnKey)))
                     .findFirst()
-                    .ifPresentOrElse(found::add, () -> failures.add(Map.of("arn", wanted, "reason", "MISSING")));
+                    .ifPresentOrElse(found::add, () -> failures.add(Map.of("arn", one, "reason", "MISSING")));
         }
-        return Map.of("services", found, "failures", failures);
+        return Map.of(listKey, found, "failures", failures);
     }
 
     /** Starts a task record; a repeated clientToken returns the first task, as ECS's idempotency does. */

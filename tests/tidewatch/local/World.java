@@ -14,7 +14,8 @@ import tidewatch.json.JsonObject;
 /**
  * What the sandbox's AWS account holds, as the AWS APIs return it:
  * <pre>
- * {"ecs": {"tasks": [Task with "tags"], "services": [Service], "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition]},
+ * {"ecs": {"tasks": [Task with "tags"], "services": [Service with "tags"], "clusters": [Cluster with "tags"],
+ *          "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition]},
  *  "ec2": {"vpnConnections": [VpnConnection with "Options": {"TunnelOptions": [TunnelOption]}],
  *          "customerGateways": [CustomerGateway]},
  *  "logs": {"GROUP/STREAM": ["line", ...]},
@@ -42,6 +43,7 @@ public final class World {
     public static final String SANDBOX_CRITICAL_WEBHOOK = "sandbox:slack-critical-webhook";
     final List<Map<String, Object>> tasks = new ArrayList<>();
     final List<Map<String, Object>> services = new ArrayList<>();
+    final List<Map<String, Object>> clusters = new ArrayList<>();
     final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
     final List<Map<String, Object>> taskDefinitions = new ArrayList<>();
     final List<Map<String, Object>> vpnConnections = new ArrayList<>();
@@ -74,6 +76,7 @@ public final class World {
         JsonObject ecs = root.object("ecs");
         copy(ecs.objects("tasks"), world.tasks);
         copy(ecs.objects("services"), world.services);
+        copy(ecs.objects("clusters"), world.clusters);
         copy(ecs.objects("stoppedTasks"), world.stoppedTasks);
         copy(ecs.objects("taskDefinitions"), world.taskDefinitions);
         copy(root.object("ec2").objects("vpnConnections"), world.vpnConnections);
@@ -123,6 +126,11 @@ public final class World {
 
     public World addStoppedTask(Map<String, Object> task) {
         stoppedTasks.add(new LinkedHashMap<>(task));
+        return this;
+    }
+
+    public World addCluster(Map<String, Object> cluster) {
+        clusters.add(new LinkedHashMap<>(cluster));
         return this;
     }
 

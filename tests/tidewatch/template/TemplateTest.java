@@ -649,6 +649,18 @@ class TemplateTest {
     }
 
     @Test
+    void theEcsFunctionReadsSilencesOnTheWatchedServicesAndClustersOnly() {
+        Map<String, String> all = with();
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:service/*", evaluate(statement(ECS, "ecs:DescribeServices", all).get("Resource"), all));
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:cluster/*", evaluate(statement(ECS, "ecs:DescribeClusters", all).get("Resource"), all));
+        Map<String, String> named = with("WatchedClusters", "AppsProd,AppsStaging");
+        assertEquals("arn:*:ecs:*:*:service/AppsProd/*,arn:*:ecs:*:*:service/AppsStaging/*",
+                joined(statement(ECS, "ecs:DescribeServices", named).get("Resource"), named));
+        assertEquals("arn:*:ecs:*:*:cluster/AppsProd,arn:*:ecs:*:*:cluster/AppsStaging",
+                joined(statement(ECS, "ecs:DescribeClusters", named).get("Resource"), named));
+    }
+
+    @Test
     void tunnelPermissionsAreLimitedToTheWatchedConnections() {
         assertNull(statement(VPN, "ec2:ReplaceVpnTunnel", with()), "replacement is off by default: no permission");
         Map<String, Object> keepaliveTag = statement(VPN, "ec2:CreateTags", with());

@@ -1,0 +1,93 @@
+package tidewatch.ecs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterField;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import tidewatch.aws.AwsClients;
+import tidewatch.aws.AwsFailure;
+import tidewatch.lambda.InvocationDeadline;
+import tidewatch.log.Log;
+import tidewatch.notify.Silence;
+
+/**
+ * Reads the silences kept on ECS resources ({@link Silence#TAG}): a service's own tags (DescribeServices with TAGS)
+ * and its cluster's (DescribeClusters with TAGS), each once per invocation. Only for a message about to be sent. A
+ * read that fails is logged and means "not silenced": a message is never lost to a silence nobody could read.
+ */
+final class SilenceTags {
+    /** The most one read may take: the message matters more than its silence. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+
+    private final EcsClient ecs;
+    private final Map<String, Map<String, String>> clusters = new HashMap<>();
+    private final Map<String, Map<String, String>> services = new HashMap<>();
+
+    SilenceTags(EcsClient ecs) {
+        this.ecs = ecs;
+    }
+
+    /** Forgets the last invocation's tags: a silence set or lifted since then counts now. */
+    void startInvocation() {
+        clusters.clear();
+        services.clear();
+    }
+
+    /** What silences a message about this stop: its service's tag (service tasks), else its cluster's. */
+    Silence silence(TaskStopEvent event, Instant now, InvocationDeadline deadline) {
+        Silence cluster = Silence.of("cluster " + event.clusterName(), clusterTags(event.clusterArn(), deadline), now);
+        if (!event.isServiceTask()) {
+            return Silence.first(List.of(cluster));
+        }
+        Map<String, String> tags = services.computeIfAbsent(event.clusterArn() + "|" + event.groupName(),
+                key -> read("ecs:DescribeServices", event.groupName(), deadline, timeout -> serviceTags(event.clusterArn(), event.groupName(), timeout)));
+        return Silence.first(List.of(Silence.of("service " + event.groupName() + " in " + event.clusterName(), tags, now), cluster));
+    }
+
+    private Map<String, String> clusterTags(String clusterArn, InvocationDeadline deadline) {
+        return clusters.computeIfAbsent(clusterArn, key -> read("ecs:DescribeClusters", clusterArn, deadline, timeout -> clusterTags(clusterArn, timeout)));
+    }
+
+    /** The bare calls, which SnapStart priming ({@link EcsPriming}) makes too. */
+    Map<String, String> serviceTags(String clusterArn, String service, Duration timeout) {
+        return tags(ecs.describeServices(r -> r.cluster(clusterArn).services(service).include(ServiceField.TAGS)
+                .overrideConfiguration(o -> o.apiCallTimeout(AwsClients.callTimeout(timeout))))
+                .services().stream().flatMap(s -> s.tags().stream()).toList());
+    }
+
+    Map<String, String> clusterTags(String clusterArn, Duration timeout) {
+        return tags(ecs.describeClusters(r -> r.clusters(clusterArn).include(ClusterField.TAGS)
+                .overrideConfiguration(o -> o.apiCallTimeout(AwsClients.callTimeout(timeout))))
+                .clusters().stream().flatMap(c -> c.tags().stream()).toList());
+    }
+
+    private interface Read {
+        Map<String, String> tags(Duration timeout);
+    }
+
+    private static Map<String, String> read(String call, String resource, InvocationDeadline deadline, Read read) {
+        Duration timeout = deadline.cap(READ_TIMEOUT);
+        if (timeout.compareTo(AwsClients.LEAST_CALL_TIME) < 0) {
+            Log.warn("silence not read: no time left in the invocation; not silenced", "call", call, "resource", resource);
+            return Map.of();
+        }
+        try {
+            return read.tags(timeout);
+        } catch (RuntimeException e) {
+            Log.warn("silence unreadable; not silenced", "call", call, "resource", resource, "error", AwsFailure.describe(e));
+            return Map.of();
+        }
+    }
+
+    private static Map<String, String> tags(List<Tag> tags) {
+        Map<String, String> map = new LinkedHashMap<>();
+        tags.forEach(tag -> map.put(tag.key(), tag.value() == null ? "" : tag.value()));
+        return map;
+    }
+}
