@@ -82,6 +82,14 @@ class DatacenterOutageFunctionTest {
         return Json.write(Map.of("Records", records));
     }
 
+    /** The sample crash as a task of another service, api. */
+    private static Map<String, Object> apiCrash() {
+        return SampleEvents.variant("ecs-service-task-crashed.json", detail -> {
+            detail.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0123456789abcdef");
+            detail.put("group", "service:api");
+        });
+    }
+
     private Map<String, Object> onlyPublish() {
         assertEquals(1, sandbox.calls("sns", "Publish").size(), sandbox.calls().toString());
         return sandbox.calls("sns", "Publish").get(0).params();
@@ -125,10 +133,7 @@ class DatacenterOutageFunctionTest {
     @SuppressWarnings("unchecked")
     void aStormDuringTheOutageIsOneMessageWithALinePerServiceAndAnOutOfMemoryKillIsToldApart() throws Exception {
         Map<String, Object> web = SampleEvents.envelope("ecs-service-task-crashed.json");
-        Map<String, Object> api = SampleEvents.variant("ecs-service-task-crashed.json", detail -> {
-            detail.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0123456789abcdef");
-            detail.put("group", "service:api");
-        });
+        Map<String, Object> api = apiCrash();
         Map<String, Object> oom = SampleEvents.variant("ecs-service-task-out-of-memory.json", detail -> detail.put("group", "service:reports"));
         JsonObject output = invoke(function(world("DOWN", "DOWN", false)), batch(web, api, oom));
         assertEquals(List.of(), output.array("batchItemFailures"));
@@ -178,10 +183,7 @@ class DatacenterOutageFunctionTest {
     @SuppressWarnings("unchecked")
     void aSilencedServiceIsLeftOutOfTheOutageMessageAndTheOthersAreStillTold() throws Exception {
         Map<String, Object> web = SampleEvents.envelope("ecs-service-task-crashed.json");
-        Map<String, Object> api = SampleEvents.variant("ecs-service-task-crashed.json", detail -> {
-            detail.put("taskArn", "arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0123456789abcdef");
-            detail.put("group", "service:api");
-        });
+        Map<String, Object> api = apiCrash();
         World world = world("DOWN", "DOWN", false).addService(Map.of("serviceName", "api", "clusterArn", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod",
                 "tags", List.of(Map.of("key", "tidewatch:silence-until", "value", "2099-01-01T00:00:00Z"))));
         JsonObject output = invoke(function(world), batch(web, api));
