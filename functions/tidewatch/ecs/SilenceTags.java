@@ -18,8 +18,9 @@ import tidewatch.notify.Silence;
 
 /**
  * Reads the silences kept on ECS resources ({@link Silence#TAG}): a service's own tags (DescribeServices with TAGS)
- * and its cluster's (DescribeClusters with TAGS), each once per invocation. Only for a message about to be sent. A
- * read that fails is logged and means "not silenced": a message is never lost to a silence nobody could read.
+ * and its cluster's (DescribeClusters with TAGS), each at most once a minute per container. Only for a message about
+ * to be sent. A read that fails is logged and means "not silenced" (and is not kept): a message is never lost to a
+ * silence nobody could read.
  */
 final class SilenceTags {
     /** The most one read may take: the message matters more than its silence. */
@@ -28,15 +29,20 @@ final class SilenceTags {
     private final EcsClient ecs;
     private final Map<String, Map<String, String>> clusters = new HashMap<>();
     private final Map<String, Map<String, String>> services = new HashMap<>();
+    /** When the oldest tags kept were read (System.nanoTime), or 0 when none are kept. */
+    private long oldestRead;
 
     SilenceTags(EcsClient ecs) {
         this.ecs = ecs;
     }
 
-    /** Forgets the last invocation's tags: a silence set or lifted since then counts now. */
-    void startInvocation() {
-        clusters.clear();
-        services.clear();
+    /** Forgets the tags read more than {@code freshFor} ago: a silence set or lifted is seen within that time. */
+    void startInvocation(Duration freshFor) {
+        if (oldestRead != 0 && System.nanoTime() - oldestRead > freshFor.toNanos()) {
+            clusters.clear();
+            services.clear();
+            oldestRead = 0;
+        }
     }
 
     /** What silences a message about this stop: its service's tag (service tasks), else its cluster's. */
@@ -71,17 +77,20 @@ final class SilenceTags {
         Map<String, String> tags(Duration timeout);
     }
 
-    private static Map<String, String> read(String call, String resource, InvocationDeadline deadline, Read read) {
+    private Map<String, String> read(String call, String resource, InvocationDeadline deadline, Read read) {
+        if (oldestRead == 0) {
+            oldestRead = System.nanoTime();
+        }
         Duration timeout = deadline.cap(READ_TIMEOUT);
         if (timeout.compareTo(AwsClients.LEAST_CALL_TIME) < 0) {
             Log.warn("silence not read: no time left in the invocation; not silenced", "call", call, "resource", resource);
-            return Map.of();
+            return null; // not kept: the next message reads again
         }
         try {
             return read.tags(timeout);
         } catch (RuntimeException e) {
             Log.warn("silence unreadable; not silenced", "call", call, "resource", resource, "error", AwsFailure.describe(e));
-            return Map.of();
+            return null;
         }
     }
 

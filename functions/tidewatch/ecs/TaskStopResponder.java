@@ -41,8 +41,11 @@ final class TaskStopResponder {
     private final Notifier notifier;
     private final ReachabilityReader datacenter;
     private final SilenceTags silences;
-    /** The datacenter's state for this invocation, read at its first abnormal stop; null until then. */
+    /** How long a reading of the datacenter is reused by the next invocations of this container. */
+    static final Duration READINGS_FRESH_FOR = Duration.ofSeconds(60);
+    /** The datacenter's state, read at an invocation's first abnormal stop; null until then, or when it is stale. */
     private Reachability reachability;
+    private long reachabilityReadAt;
 
     TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
                       ReachabilityReader datacenter, SilenceTags silences) {
@@ -55,15 +58,22 @@ final class TaskStopResponder {
         this.silences = silences;
     }
 
-    /** Forgets the last invocation's reading of the datacenter and of the silences: each invocation reads them afresh. */
+    /**
+     * Forgets the readings of the datacenter and of the silences once they are {@link #READINGS_FRESH_FOR} old (an
+     * unknown reading at once): a storm of invocations reads them once a minute, and a change is seen within one.
+     */
     void startInvocation() {
-        reachability = null;
-        silences.startInvocation();
+        if (reachability != null && (reachability.state() == Reachability.State.UNKNOWN
+                || System.nanoTime() - reachabilityReadAt > READINGS_FRESH_FOR.toNanos())) {
+            reachability = null;
+        }
+        silences.startInvocation(READINGS_FRESH_FOR);
     }
 
     private Reachability reachability(InvocationDeadline deadline) {
         if (reachability == null) {
             reachability = datacenter.read(deadline);
+            reachabilityReadAt = System.nanoTime();
             Log.info("datacenter reachability read", "state", reachability.state().name(), "facts", reachability.facts());
         }
         return reachability;

@@ -52,6 +52,7 @@ class DatacenterOutageFunctionTest {
             ((Map<String, Object>) root.get("ecs")).put("stoppedTasks", List.of());
         }
         root.put("logs", Map.of(WEB_STREAM, DATABASE_TIMEOUT));
+        root.remove("ec2"); // the crash-loop world's VPN is UP; this world's is the one below
         return World.parse(Json.write(root)).addVpnConnection(Map.of("VpnConnectionId", VPN, "State", "available",
                 "VgwTelemetry", List.of(
                         Map.of("OutsideIpAddress", "203.0.113.10", "Status", tunnel1, "LastStatusChange", "2026-11-24T09:02:40Z"),
@@ -193,5 +194,20 @@ class DatacenterOutageFunctionTest {
         assertFalse(((String) publish.get("Message")).contains("Service api"), (String) publish.get("Message"));
         assertTrue(logs.text().contains("\"key\":\"ecs/datacenter-unreachable/service:api\""), logs.text());
         assertTrue(logs.text().contains("\"results\":{\"NOTIFIED\":1,\"SILENCED\":1}"), logs.text());
+    }
+
+    @Test
+    void aStormOfInvocationsReadsTheDatacenterAndTheSilencesOnceAMinuteButAnUnknownReadingAgain() throws Exception {
+        EcsTaskStateFunction function = function(world("DOWN", "DOWN", false));
+        invoke(function, SampleEvents.text("ecs-service-task-crashed.json"));
+        invoke(function, batch(apiCrash()));
+        assertEquals(1, sandbox.calls("ec2", "DescribeVpnConnections").size(), "the reading is reused within a minute");
+        assertEquals(1, sandbox.calls("ecs", "DescribeClusters").size(), "and so are the cluster's tags");
+        assertEquals(2, sandbox.calls("ecs", "DescribeServices").size(), "each service's own tags, once");
+
+        EcsTaskStateFunction unsure = function(world("DOWN", "DOWN", false).fault("ec2.DescribeVpnConnections", "UnauthorizedOperation", "delay:0"));
+        invoke(unsure, SampleEvents.text("ecs-service-task-crashed.json"));
+        invoke(unsure, batch(apiCrash()));
+        assertEquals(2, sandbox.calls("ec2", "DescribeVpnConnections").size(), "a reading that failed is not kept");
     }
 }
