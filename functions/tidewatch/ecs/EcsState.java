@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -219,6 +220,15 @@ final class EcsState {
             token = listed.nextToken();
         } while (token != null && ++page < MAX_STOPPED_TASK_PAGES);
         return stopped;
+    }
+
+    /** DescribeServices takes at most this many services a call. */
+    static final int MAX_SERVICES_PER_CALL = 10;
+
+    /** ECS's records of up to {@link #MAX_SERVICES_PER_CALL} services of one cluster. */
+    List<Service> services(String cluster, List<String> names) {
+        return ecs.describeServices(r -> r.cluster(cluster).services(names).overrideConfiguration(o -> o.apiCallTimeout(timeout())))
+                .services();
     }
 
     /** A cluster's stopped tasks, whatever their group. */

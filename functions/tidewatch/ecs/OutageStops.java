@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
-import tidewatch.aws.AwsClients;
 import tidewatch.aws.AwsFailure;
 import tidewatch.lambda.InvocationDeadline;
 import tidewatch.log.Log;
@@ -28,7 +27,6 @@ import tidewatch.log.Log;
 public final class OutageStops {
     /** The most the whole read may take: the resolved message matters more than its list. */
     public static final Duration READ_BUDGET = Duration.ofSeconds(6);
-    private static final int MAX_SERVICES_PER_CALL = 10;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** Reads nothing: no cluster is named. */
@@ -105,21 +103,20 @@ public final class OutageStops {
                     stopsByService.merge(stop.groupName(), 1, Integer::sum);
                 }
             }
-            outcomes.addAll(withCounts(cluster, stopsByService, deadline));
+            outcomes.addAll(withCounts(state, cluster, stopsByService));
         }
         return outcomes;
     }
 
-    private List<ServiceOutcome> withCounts(String cluster, Map<String, Integer> stopsByService, InvocationDeadline deadline) {
+    /** Each service's stops with its counts now; counts that cannot be read are said to be unreadable. */
+    private static List<ServiceOutcome> withCounts(EcsState state, String cluster, Map<String, Integer> stopsByService) {
         String clusterName = cluster.substring(cluster.lastIndexOf('/') + 1);
         Map<String, Service> services = new LinkedHashMap<>();
         List<String> names = List.copyOf(stopsByService.keySet());
-        for (int start = 0; start < names.size(); start += MAX_SERVICES_PER_CALL) {
-            List<String> chunk = names.subList(start, Math.min(names.size(), start + MAX_SERVICES_PER_CALL));
+        for (int start = 0; start < names.size(); start += EcsState.MAX_SERVICES_PER_CALL) {
+            List<String> chunk = names.subList(start, Math.min(names.size(), start + EcsState.MAX_SERVICES_PER_CALL));
             try {
-                ecs.get().describeServices(r -> r.cluster(cluster).services(chunk)
-                        .overrideConfiguration(o -> o.apiCallTimeout(timeout(deadline))))
-                        .services().forEach(service -> services.put(service.serviceName(), service));
+                state.services(cluster, chunk).forEach(service -> services.put(service.serviceName(), service));
             } catch (RuntimeException e) {
                 Log.warn("service counts unreadable", "cluster", cluster, "services", chunk, "error", e);
             }
@@ -131,9 +128,5 @@ public final class OutageStops {
                     service == null ? null : service.desiredCount()));
         });
         return outcomes;
-    }
-
-    private static Duration timeout(InvocationDeadline deadline) {
-        return AwsClients.callTimeout(deadline.cap(AwsClients.API_CALL_TIMEOUT));
     }
 }

@@ -28,7 +28,7 @@ sealed interface AlarmScope {
     record Other() implements AlarmScope {}
 
     static AlarmScope of(AlarmEvent event, VpnAlarmSettings settings) {
-        boolean tunnelAlarm = VPN_NAMESPACE.equals(event.namespace()) && TUNNEL_STATE.equals(event.metricName());
+        boolean tunnelAlarm = isTunnelAlarm(event);
         String vpnId = event.dimension(VPN_ID_DIMENSION);
         if (tunnelAlarm && vpnId != null) {
             if (settings.vpnConnectionIds().isEmpty()) {
@@ -45,6 +45,16 @@ sealed interface AlarmScope {
                     : new Vpns(settings.vpnConnectionIds(), null);
         }
         return new Other();
+    }
+
+    /** An alarm on AWS/VPN TunnelState, for one VPN connection (VpnId) or summed over all. */
+    static boolean isTunnelAlarm(AlarmEvent event) {
+        return VPN_NAMESPACE.equals(event.namespace()) && TUNNEL_STATE.equals(event.metricName());
+    }
+
+    /** An alarm on whether the datacenter can be reached: the tunnels', or the keepalive's. */
+    static boolean isDatacenterAlarm(AlarmEvent event, VpnAlarmSettings settings) {
+        return isTunnelAlarm(event) || isKeepaliveAlarm(event, settings);
     }
 
     /**

@@ -130,13 +130,12 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
     }
 
     /**
-     * A datacenter alarm (AWS/VPN, or the keepalive's metrics) that clears lists the services that stopped abnormally
+     * A datacenter alarm ({@link AlarmScope#isDatacenterAlarm}: TunnelState, or the keepalive's metrics) that clears lists the services that stopped abnormally
      * while it was in ALARM, and whether they are back, so people know whether anything still needs them. From the
      * alarm's own times: since it entered ALARM (the last hour when the delivery shape does not say).
      */
     private VpnAlarmPlan withOutageStops(VpnAlarmPlan plan, AlarmEvent change, Instant now, InvocationDeadline work) {
-        boolean datacenterAlarm = "AWS/VPN".equals(change.namespace()) || config.metricsNamespace().equals(change.namespace());
-        if (!(plan instanceof VpnAlarmPlan.Notify notify) || !datacenterAlarm || change.newState() != AlarmState.OK
+        if (!(plan instanceof VpnAlarmPlan.Notify notify) || !AlarmScope.isDatacenterAlarm(change, config) || change.newState() != AlarmState.OK
                 || change.oldState() != AlarmState.ALARM || !outageStops.watchesClusters()) {
             return plan;
         }
