@@ -365,6 +365,8 @@ public final class Sandbox implements AutoCloseable {
             case "ecs.DescribeTaskDefinition" -> json(exchange, describeTaskDefinition(params));
             case "ecs.DescribeServices" -> json(exchange, describeServices(params));
             case "ecs.DescribeClusters" -> json(exchange, describeClusters(params));
+            case "ecs.ListContainerInstances" -> json(exchange, listContainerInstances(params));
+            case "ecs.DescribeContainerInstances" -> json(exchange, describeContainerInstances(params));
             case "ecs.RunTask" -> json(exchange, runTask(params));
             case "secretsmanager.GetSecretValue" -> {
                 String id = params.requireString("SecretId");
@@ -540,12 +542,15 @@ public final class Sandbox implements AutoCloseable {
         List<Map<String, Object>> pool = stopped ? world.stoppedTasks : world.tasks;
         String service = params.string("serviceName");
         String family = params.string("family");
+        String instance = params.string("containerInstance");
         List<Object> arns = new ArrayList<>();
         for (Map<String, Object> task : pool) {
             String group = String.valueOf(task.get("group"));
+            String onInstance = String.valueOf(task.get("containerInstanceArn"));
             if (!inCluster(task, params.string("cluster"))
                     || (service != null && !group.equals("service:" + service))
-                    || (family != null && !family.equals(definitionFamily(task)))) {
+                    || (family != null && !family.equals(definitionFamily(task)))
+                    || (instance != null && !onInstance.equals(instance) && !onInstance.endsWith("/" + instance))) {
                 continue;
             }
             arns.add(task.get("taskArn"));
@@ -576,9 +581,52 @@ public final class Sandbox implements AutoCloseable {
         return Map.of("taskDefinition", best, "tags", List.of());
     }
 
+    /** As ECS: the cluster's services only, their tags only when asked for ("include": ["TAGS"]). */
     private Map<String, Object> describeServices(JsonObject params) {
         requireAtMost(10, params.strings("services").size(), "services", "InvalidParameterException");
-        return described(world.services, params.strings("services"), "serviceName", "serviceArn", "services");
+        List<Map<String, Object>> inCluster = world.services.stream().filter(s -> inCluster(s, params.string("cluster"))).toList();
+        Map<String, Object> answer = described(inCluster, params.strings("services"), "serviceName", "serviceArn", "services");
+        if (!params.strings("include").contains("TAGS")) {
+            answer = Map.of("services", ((List<?>) answer.get("services")).stream().map(s -> {
+                Map<String, Object> copy = new LinkedHashMap<>(castMap(s));
+                copy.remove("tags");
+                return copy;
+            }).toList(), "failures", answer.get("failures"));
+        }
+        return answer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    /** As ECS: the cluster's container instances, filtered by status when asked (ACTIVE, DRAINING, ...). */
+    private Map<String, Object> listContainerInstances(JsonObject params) {
+        requireLimit(params.integer("maxResults"), 100, "maxResults", "InvalidParameterException");
+        String status = params.string("status");
+        return Map.of("containerInstanceArns", world.containerInstances.stream()
+                .filter(i -> inCluster(i, params.string("cluster")) && (status == null || status.equals(i.get("status"))))
+                .map(i -> i.get("containerInstanceArn")).toList());
+    }
+
+    /** As ECS: each wanted instance of the cluster by ARN or id, without the world's clusterArn; MISSING for the others. */
+    private Map<String, Object> describeContainerInstances(JsonObject params) {
+        requireAtMost(100, params.strings("containerInstances").size(), "containerInstances", "InvalidParameterException");
+        List<Object> found = new ArrayList<>();
+        List<Object> failures = new ArrayList<>();
+        for (String wanted : params.strings("containerInstances")) {
+            world.containerInstances.stream()
+                    .filter(i -> inCluster(i, params.string("cluster")) && (wanted.equals(i.get("containerInstanceArn"))
+                            || String.valueOf(i.get("containerInstanceArn")).endsWith("/" + wanted)))
+                    .findFirst()
+                    .ifPresentOrElse(i -> {
+                        Map<String, Object> copy = new LinkedHashMap<>(i);
+                        copy.remove("clusterArn");
+                        found.add(copy);
+                    }, () -> failures.add(Map.of("arn", wanted, "reason", "MISSING")));
+        }
+        return Map.of("containerInstances", found, "failures", failures);
     }
 
     /** As ECS: the clusters the world names (by name or ARN, tags included), a MISSING failure for the others. */

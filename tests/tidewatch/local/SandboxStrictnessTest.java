@@ -152,4 +152,30 @@ class SandboxStrictnessTest {
         Ec2Exception full = assertThrows(Ec2Exception.class, () -> aws.ec2().createTags(r -> r.resources(VPN).tags(t -> t.key("k50").value("v"))));
         assertEquals("TagLimitExceeded", full.awsErrorDetails().errorCode());
     }
+
+    @Test
+    void ecsAnswersForTheClusterAskedAboutAsItsApiDoes() {
+        String cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/AppsProd";
+        AwsClients aws = aws(World.load(java.nio.file.Path.of("events/worlds/appsprod-service-events.json")).addService(Map.of(
+                "serviceName", "tagged", "serviceArn", "arn:aws:ecs:us-east-1:123456789012:service/AppsProd/tagged", "clusterArn", cluster,
+                "tags", List.of(Map.of("key", "team", "value", "digital")))));
+        List<String> active = aws.ecs().listContainerInstances(r -> r.cluster(cluster).status("ACTIVE")).containerInstanceArns();
+        assertEquals(2, active.size());
+        assertEquals(List.of(), aws.ecs().listContainerInstances(r -> r.cluster(cluster).status("DRAINING")).containerInstanceArns());
+        assertEquals(List.of(), aws.ecs().listContainerInstances(r -> r.cluster("AppsStaging")).containerInstanceArns(), "another cluster's");
+        var described = aws.ecs().describeContainerInstances(r -> r.cluster("AppsProd").containerInstances(active.get(0), "0000-missing"));
+        assertEquals(150, described.containerInstances().get(0).remainingResources().stream()
+                .filter(x -> x.name().equals("MEMORY")).findFirst().orElseThrow().integerValue());
+        assertEquals("MISSING", described.failures().get(0).reason());
+        assertThrows(InvalidParameterException.class, () -> aws.ecs().describeContainerInstances(r -> r.cluster(cluster)
+                .containerInstances(java.util.Collections.nCopies(101, active.get(0)))), "100 at most");
+        assertEquals(List.of("arn:aws:ecs:us-east-1:123456789012:task/AppsProd/1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
+                        "arn:aws:ecs:us-east-1:123456789012:task/AppsProd/2b3c4d5e6f7a48b9c0d1e2f3a4b5c6d7"),
+                aws.ecs().listTasks(r -> r.cluster(cluster).containerInstance(active.get(0))).taskArns(), "tasks by container instance");
+        assertTrue(aws.ecs().describeServices(r -> r.cluster(cluster).services("tagged")).services().get(0).tags().isEmpty(), "no tags unless asked");
+        assertEquals(1, aws.ecs().describeServices(r -> r.cluster(cluster).services("tagged").include(
+                software.amazon.awssdk.services.ecs.model.ServiceField.TAGS)).services().get(0).tags().size());
+        assertEquals("MISSING", aws.ecs().describeServices(r -> r.cluster("AppsStaging").services("registry-certs")).failures().get(0).reason(),
+                "a service is found in its own cluster only");
+    }
 }

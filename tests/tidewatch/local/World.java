@@ -15,7 +15,8 @@ import tidewatch.json.JsonObject;
  * What the sandbox's AWS account holds, as the AWS APIs return it:
  * <pre>
  * {"ecs": {"tasks": [Task with "tags"], "services": [Service with "tags"], "clusters": [Cluster with "tags"],
- *          "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition]},
+ *          "stoppedTasks": [Task], "taskDefinitions": [TaskDefinition],
+ *          "containerInstances": [ContainerInstance with "clusterArn", which ECS's answers leave out]},
  *  "ec2": {"vpnConnections": [VpnConnection with "Options": {"TunnelOptions": [TunnelOption]}],
  *          "customerGateways": [CustomerGateway]},
  *  "logs": {"GROUP/STREAM": ["line", ...]},
@@ -46,6 +47,7 @@ public final class World {
     final List<Map<String, Object>> clusters = new ArrayList<>();
     final List<Map<String, Object>> stoppedTasks = new ArrayList<>();
     final List<Map<String, Object>> taskDefinitions = new ArrayList<>();
+    final List<Map<String, Object>> containerInstances = new ArrayList<>();
     final List<Map<String, Object>> vpnConnections = new ArrayList<>();
     final List<Map<String, Object>> customerGateways = new ArrayList<>();
     final Map<String, List<String>> logs = new LinkedHashMap<>();
@@ -79,6 +81,7 @@ public final class World {
         copy(ecs.objects("clusters"), world.clusters);
         copy(ecs.objects("stoppedTasks"), world.stoppedTasks);
         copy(ecs.objects("taskDefinitions"), world.taskDefinitions);
+        copy(ecs.objects("containerInstances"), world.containerInstances);
         copy(root.object("ec2").objects("vpnConnections"), world.vpnConnections);
         copy(root.object("ec2").objects("customerGateways"), world.customerGateways);
         root.object("logs").asMap().forEach((stream, lines) ->
@@ -131,6 +134,11 @@ public final class World {
 
     public World addCluster(Map<String, Object> cluster) {
         clusters.add(new LinkedHashMap<>(cluster));
+        return this;
+    }
+
+    public World addContainerInstance(Map<String, Object> instance) {
+        containerInstances.add(new LinkedHashMap<>(instance));
         return this;
     }
 
