@@ -26,6 +26,12 @@ public final class ConsoleLinks {
                 + encode(taskId) + "/configuration?region=" + region;
     }
 
+    /** The service's events tab, where ECS's own messages about placing and starting its tasks are. */
+    public static String ecsService(String region, String cluster, String service) {
+        return home(region) + "ecs/v2/clusters/" + encode(cluster) + "/services/"
+                + encode(service) + "/events?region=" + region;
+    }
+
     public static String logStream(String region, String group, String stream) {
         return home(region) + "cloudwatch/home?region=" + region
                 + "#logsV2:log-groups/log-group/" + logsFragment(group) + "/log-events/" + logsFragment(stream);

@@ -47,6 +47,11 @@ final class BatchResults {
         set(silenced, Result.SILENCED);
     }
 
+    /** The messages of a group held back after deciding (ECS told the same already): done, not told. */
+    void suppress(Collection<String> held) {
+        set(held, Result.SUPPRESSED);
+    }
+
     private void set(Collection<String> ids, Result result) {
         for (int i = 0; i < messageIds.size(); i++) {
             if (ids.contains(messageIds.get(i))) {

@@ -62,7 +62,7 @@ final class EcsPriming {
                 .request(() -> logs.lastLogLines("/ecs/priming", "ecs/app/0123456789abcdef0123456789abcdef", 20, ContainerLogs.READ_TIMEOUT))
                 .request(() -> restarter.restart(SAMPLE_RESTART, InvocationDeadline.unbounded()))
                 .request(() -> datacenter.describe(ReachabilityReader.READ_TIMEOUT))
-                .request(() -> silences.serviceTags(sampleEvent().clusterArn(), sampleEvent().groupName(), SilenceTags.READ_TIMEOUT))
+                .request(() -> silences.serviceRecord(sampleEvent().clusterArn(), sampleEvent().groupName(), SilenceTags.READ_TIMEOUT))
                 .request(() -> silences.clusterTags(sampleEvent().clusterArn(), SilenceTags.READ_TIMEOUT));
         NotifyPriming.requests(notifier, "ecs").forEach(priming::request);
         return priming.run(aws.http());

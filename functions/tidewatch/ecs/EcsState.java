@@ -12,11 +12,14 @@ import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -229,6 +232,93 @@ final class EcsState {
     List<Service> services(String cluster, List<String> names) {
         return ecs.describeServices(r -> r.cluster(cluster).services(names).overrideConfiguration(o -> o.apiCallTimeout(timeout())))
                 .services();
+    }
+
+    /** ECS's record of one service with its events and deployments ({@link ServiceRecord#MISSING} when ECS does not know it). */
+    ServiceRecord service(String cluster, String name) {
+        return serviceRecords(cluster, List.of(name)).stream().findFirst().orElse(ServiceRecord.MISSING);
+    }
+
+    /** ECS's records of up to {@link #MAX_SERVICES_PER_CALL} services of one cluster, as {@link ServiceRecord}s. */
+    List<ServiceRecord> serviceRecords(String cluster, List<String> names) {
+        return services(cluster, names).stream().map(EcsState::serviceRecord).toList();
+    }
+
+    static ServiceRecord serviceRecord(Service service) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        service.tags().forEach(tag -> tags.put(tag.key(), tag.value() == null ? "" : tag.value()));
+        return new ServiceRecord(service.serviceName(), service.desiredCount(), service.runningCount(), service.pendingCount(),
+                service.taskDefinition(),
+                service.events().stream().map(e -> new ServiceRecord.Event(e.createdAt(), e.message())).toList(),
+                service.deployments().stream().map(d -> new ServiceRecord.Deployment(d.id(), d.status(), d.taskDefinition())).toList(),
+                tags);
+    }
+
+    /**
+     * What a task of this definition needs to be placed, as ECS's scheduler reserves it: the task-level memory and CPU
+     * when set, else each container's {@code memoryReservation} (else its {@code memory}) and {@code cpu}, summed.
+     */
+    static PlacementCapacity.Needs placementNeeds(TaskDefinition definition) {
+        Integer memory = number(definition.memory());
+        Integer cpu = number(definition.cpu());
+        if (memory == null) {
+            memory = definition.containerDefinitions().stream()
+                    .mapToInt(c -> c.memoryReservation() != null ? c.memoryReservation() : c.memory() != null ? c.memory() : 0).sum();
+        }
+        if (cpu == null) {
+            int sum = definition.containerDefinitions().stream().mapToInt(c -> c.cpu() == null ? 0 : c.cpu()).sum();
+            cpu = sum == 0 ? null : sum;
+        }
+        return new PlacementCapacity.Needs(memory, cpu);
+    }
+
+    private static Integer number(String value) {
+        return value != null && value.matches("[0-9]{1,9}") ? Integer.parseInt(value) : null;
+    }
+
+    /** The needs of the task definition by ARN (a read, not cached: it is read for a placement failure only). */
+    PlacementCapacity.Needs placementNeeds(String taskDefinitionArn) {
+        return placementNeeds(describeTaskDefinition(taskDefinitionArn));
+    }
+
+    /** The cluster's ACTIVE container instances and what each has left (100 at most: one page, one call). */
+    List<PlacementCapacity.Instance> activeContainerInstances(String cluster) {
+        List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster).status(ContainerInstanceStatus.ACTIVE).maxResults(100)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).containerInstanceArns();
+        return arns.isEmpty() ? List.of() : ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).containerInstances().stream().map(EcsState::room).toList();
+    }
+
+    static PlacementCapacity.Instance room(ContainerInstance instance) {
+        String arn = instance.containerInstanceArn();
+        return new PlacementCapacity.Instance(instance.ec2InstanceId() != null ? instance.ec2InstanceId()
+                : arn == null ? "unknown" : arn.substring(arn.lastIndexOf('/') + 1),
+                remaining(instance.remainingResources(), "MEMORY"), remaining(instance.remainingResources(), "CPU"),
+                instance.runningTasksCount() == null ? 0 : instance.runningTasksCount());
+    }
+
+    private static Integer remaining(List<Resource> resources, String name) {
+        return resources.stream().filter(r -> name.equals(r.name()) && r.integerValue() != null).map(Resource::integerValue)
+                .findFirst().orElse(null);
+    }
+
+    /** The groups ("service:web") of the tasks ECS still places on a container instance (100 at most). */
+    List<String> taskGroupsOn(String cluster, String containerInstanceArn) {
+        List<String> arns = ecs.listTasks(r -> r.cluster(cluster).containerInstance(containerInstanceArn).maxResults(100)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).taskArns();
+        return arns.isEmpty() ? List.of() : ecs.describeTasks(r -> r.cluster(cluster).tasks(arns)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).tasks().stream().map(Task::group).toList();
+    }
+
+    /**
+     * A service's stopped tasks in the shape of stop events, as ECS keeps them (about an hour), up to
+     * {@link #MAX_STOPPED_TASK_PAGES} pages; with {@code startedBy}, only those it started (a deployment's id).
+     */
+    List<TaskStopEvent> stoppedServiceTasks(String cluster, String service, String startedBy, String eventId, String region) {
+        return stoppedTasks(cluster, token -> ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(DesiredStatus.STOPPED)
+                .maxResults(100).nextToken(token).overrideConfiguration(o -> o.apiCallTimeout(timeout()))))
+                .stream().filter(t -> startedBy == null || startedBy.equals(t.startedBy()))
+                .map(t -> fromTask(t, eventId, region, null)).toList();
     }
 
     /** A cluster's stopped tasks, whatever their group. */

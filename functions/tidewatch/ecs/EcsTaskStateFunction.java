@@ -29,7 +29,8 @@ import tidewatch.notify.Notifier;
 /**
  * Reacts to "ECS Task State Change" events, delivered by SQS in batches (reporting partial batch failures) or as a
  * bare EventBridge event: diagnoses each stop, tells people about abnormal ones, detects crash loops and restarts
- * standalone tasks whose restart policy asks for it.
+ * standalone tasks whose restart policy asks for it. The same pipeline brings ECS's service, deployment and
+ * container-instance warnings ({@link EcsServiceEvent}), told by {@link EcsServiceEventResponder}.
  */
 public final class EcsTaskStateFunction implements RequestStreamHandler, Resource {
     private final AwsClients aws;
@@ -41,6 +42,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
     private final TaskStopResponder responder;
     private final ReachabilityReader datacenter;
     private final SilenceTags silences;
+    private final EcsServiceEventResponder serviceResponder;
 
     public EcsTaskStateFunction() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment());
@@ -57,6 +59,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         this.datacenter = new ReachabilityReader(aws::ec2, this.settings.vpnIds());
         this.silences = new SilenceTags(aws.ecs());
         this.responder = new TaskStopResponder(this.settings, state, logs, restarter, notifier, datacenter, silences);
+        this.serviceResponder = new EcsServiceEventResponder(this.settings, state, notifier, silences);
     }
 
     /** SnapStart: warms the function's code paths before the snapshot, sending nothing ({@link EcsPriming}). */
@@ -77,10 +80,16 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         notifier.beginInvocation(deadline);
         BatchResults results = new BatchResults();
         JsonObject root;
-        Map<String, TaskStopEvent> events; // by SQS message id; one event under a null id when EventBridge calls directly
+        // by SQS message id; one event under a null id when EventBridge calls directly
+        Map<String, TaskStopEvent> events = new LinkedHashMap<>();
+        Map<String, EcsServiceEvent> serviceEvents = new LinkedHashMap<>();
         try {
             root = Json.parseObject(new String(input.readAllBytes(), StandardCharsets.UTF_8), "event");
-            events = root.has("Records") ? batchEvents(root, results) : bareEvent(root);
+            if (root.has("Records")) {
+                batchEvents(root, results, events, serviceEvents);
+            } else {
+                sort(null, root, events, serviceEvents);
+            }
         } catch (InvalidInputException e) {
             // Nothing was done; the invocation fails so that the event is retried and then kept by the failure queue.
             Log.error("rejected the invocation's input", "error", e.getMessage());
@@ -103,6 +112,7 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
             }
         });
         int sent = responder.tell(TaskStopGroups.of(notices), results, deadline);
+        sent += serviceResponder.respond(serviceEvents, results, deciding, deadline);
 
         Log.info(batch ? "batch handled" : "event handled", "records", batch ? root.objects("Records").size() : 1,
                 "results", results.counts(), "messagesSent", sent);
@@ -116,26 +126,31 @@ public final class EcsTaskStateFunction implements RequestStreamHandler, Resourc
         output.write(Json.write(Map.of("result", results.only().name())).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The SQS batch's events by message id; a record that is not a task state change is failed for redelivery. */
-    private static Map<String, TaskStopEvent> batchEvents(JsonObject root, BatchResults results) {
-        Map<String, TaskStopEvent> events = new LinkedHashMap<>();
+    /**
+     * The SQS batch's events by message id, task stops and service events apart; a record that is neither is failed
+     * for redelivery.
+     */
+    private static void batchEvents(JsonObject root, BatchResults results, Map<String, TaskStopEvent> events,
+                                    Map<String, EcsServiceEvent> serviceEvents) {
         for (JsonObject record : BatchResults.records(root)) {
             String messageId = record.string("messageId");
             try {
-                events.put(messageId, TaskStopEvent.fromEventBridge(Json.parseObject(record.string("body"), "message " + messageId)));
+                sort(messageId, Json.parseObject(record.string("body"), "message " + messageId), events, serviceEvents);
             } catch (InvalidInputException e) {
                 // Kept for redelivery, then the dead-letter queue, whose alarm tells people: never dropped silently.
-                Log.error("rejected an SQS message that is not an ECS task state change", "messageId", messageId, "error", e.getMessage());
+                Log.error("rejected an SQS message that is not an ECS event", "messageId", messageId, "error", e.getMessage());
                 results.add(messageId, Result.FAILED);
             }
         }
-        return events;
     }
 
-    private static Map<String, TaskStopEvent> bareEvent(JsonObject root) {
-        Map<String, TaskStopEvent> events = new LinkedHashMap<>();
-        events.put(null, TaskStopEvent.fromEventBridge(root));
-        return events;
+    /** A service, deployment or container-instance event goes to its own responder; anything else must be a task state change. */
+    private static void sort(String messageId, JsonObject envelope, Map<String, TaskStopEvent> events, Map<String, EcsServiceEvent> serviceEvents) {
+        if (EcsServiceEvent.isServiceEvent(envelope)) {
+            serviceEvents.put(messageId, EcsServiceEvent.fromEventBridge(envelope));
+        } else {
+            events.put(messageId, TaskStopEvent.fromEventBridge(envelope));
+        }
     }
 
     /**

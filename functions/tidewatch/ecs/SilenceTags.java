@@ -28,7 +28,8 @@ final class SilenceTags {
 
     private final EcsClient ecs;
     private final Map<String, Map<String, String>> clusters = new HashMap<>();
-    private final Map<String, Map<String, String>> services = new HashMap<>();
+    /** The services' records as read with their tags (a service ECS does not know: an empty record). */
+    private final Map<String, ServiceRecord> services = new HashMap<>();
     /** When the oldest tags kept were read (System.nanoTime), or 0 when none are kept. */
     private long oldestRead;
 
@@ -47,13 +48,28 @@ final class SilenceTags {
 
     /** What silences a message about this stop: its service's tag (service tasks), else its cluster's. */
     Silence silence(TaskStopEvent event, Instant now, InvocationDeadline deadline) {
-        Silence cluster = Silence.of("cluster " + event.clusterName(), clusterTags(event.clusterArn(), deadline), now);
-        if (!event.isServiceTask()) {
+        return silence(event.clusterArn(), event.isServiceTask() ? event.groupName() : null, now, deadline);
+    }
+
+    /** What silences a message about a service ({@code service} null: about the cluster only): its tag, else its cluster's. */
+    Silence silence(String clusterArn, String service, Instant now, InvocationDeadline deadline) {
+        String clusterName = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
+        Silence cluster = Silence.of("cluster " + clusterName, clusterTags(clusterArn, deadline), now);
+        if (service == null) {
             return Silence.first(List.of(cluster));
         }
-        Map<String, String> tags = services.computeIfAbsent(event.clusterArn() + "|" + event.groupName(),
-                key -> read("ecs:DescribeServices", event.groupName(), deadline, timeout -> serviceTags(event.clusterArn(), event.groupName(), timeout)));
-        return Silence.first(List.of(Silence.of("service " + event.groupName() + " in " + event.clusterName(), tags, now), cluster));
+        ServiceRecord record = service(clusterArn, service, deadline);
+        return Silence.first(List.of(Silence.of("service " + service + " in " + clusterName, record == null ? null : record.tags(), now),
+                cluster));
+    }
+
+    /**
+     * ECS's record of the service, read with its tags for the silence (so its counts and events come with that one
+     * read); null when it could not be read.
+     */
+    ServiceRecord service(String clusterArn, String service, InvocationDeadline deadline) {
+        return services.computeIfAbsent(clusterArn + "|" + service,
+                key -> read("ecs:DescribeServices", service, deadline, timeout -> serviceRecord(clusterArn, service, timeout)));
     }
 
     private Map<String, String> clusterTags(String clusterArn, InvocationDeadline deadline) {
@@ -61,10 +77,10 @@ final class SilenceTags {
     }
 
     /** The bare calls, which SnapStart priming ({@link EcsPriming}) makes too. */
-    Map<String, String> serviceTags(String clusterArn, String service, Duration timeout) {
-        return tags(ecs.describeServices(r -> r.cluster(clusterArn).services(service).include(ServiceField.TAGS)
+    ServiceRecord serviceRecord(String clusterArn, String service, Duration timeout) {
+        return ecs.describeServices(r -> r.cluster(clusterArn).services(service).include(ServiceField.TAGS)
                 .overrideConfiguration(o -> o.apiCallTimeout(AwsClients.callTimeout(timeout))))
-                .services().stream().flatMap(s -> s.tags().stream()).toList());
+                .services().stream().findFirst().map(EcsState::serviceRecord).orElse(ServiceRecord.MISSING);
     }
 
     Map<String, String> clusterTags(String clusterArn, Duration timeout) {
@@ -73,11 +89,11 @@ final class SilenceTags {
                 .clusters().stream().flatMap(c -> c.tags().stream()).toList());
     }
 
-    private interface Read {
-        Map<String, String> tags(Duration timeout);
+    private interface Read<T> {
+        T get(Duration timeout);
     }
 
-    private Map<String, String> read(String call, String resource, InvocationDeadline deadline, Read read) {
+    private <T> T read(String call, String resource, InvocationDeadline deadline, Read<T> read) {
         if (oldestRead == 0) {
             oldestRead = System.nanoTime();
         }
@@ -87,7 +103,7 @@ final class SilenceTags {
             return null; // not kept: the next message reads again
         }
         try {
-            return read.tags(timeout);
+            return read.get(timeout);
         } catch (RuntimeException e) {
             Log.warn("silence unreadable; not silenced", "call", call, "resource", resource, "error", AwsFailure.describe(e));
             return null;

@@ -245,6 +245,10 @@ final class TaskStopResponder {
                 results.silence(group.notices().stream().map(Notice::messageId).toList());
                 return null;
             }
+            if (ecsToldTheLoop(group.lead(), reading)) {
+                results.suppress(group.notices().stream().map(Notice::messageId).toList());
+                return null;
+            }
             return new Heard(group, silence);
         }
         List<Notice> kept = new ArrayList<>();
@@ -261,6 +265,25 @@ final class TaskStopResponder {
         }
         TaskStopGroups.Group left = new TaskStopGroups.Group(group.key(), kept);
         return kept.isEmpty() || !left.tellsPeople() ? null : new Heard(left, noted);
+    }
+
+    /**
+     * Whether the crash-loop message about to be sent at the loop's threshold was told by ECS already: its
+     * SERVICE_TASK_START_IMPAIRED within the loop's window, in the service's event list ({@link EcsServiceEventDecision}),
+     * which comes with the silence's read of the service. A record that could not be read tells the loop.
+     */
+    private boolean ecsToldTheLoop(Notice lead, InvocationDeadline deadline) {
+        TaskStopEvent event = lead.event();
+        if (!event.isServiceTask() || lead.plan().crashCount().inARow() != settings.crashLoop().threshold()) {
+            return false;
+        }
+        var service = silences.service(event.clusterArn(), event.groupName(), deadline);
+        Instant at = event.stoppedAt() != null ? event.stoppedAt() : Instant.now();
+        if (service != null && EcsServiceEventDecision.reportedImpaired(service.events(), at, settings.crashLoop().window())) {
+            Log.info("crash loop already told as ECS's SERVICE_TASK_START_IMPAIRED; not told again", "task", event.taskArn(), "group", event.group());
+            return true;
+        }
+        return false;
     }
 
     private Message stopMessage(TaskStopGroups.Group group, InvocationDeadline deadline) {

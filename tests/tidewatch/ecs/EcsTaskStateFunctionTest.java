@@ -242,14 +242,14 @@ class EcsTaskStateFunctionTest {
         EcsTaskStateFunction function = function(World.empty());
         String notJson = "{\"detail-type\": \"ECS Task State Change\", \"detail\": ";
         String wrongType = Json.write(SampleEvents.variant("ecs-service-task-crashed.json", d -> d.put("containers", "web")));
-        String unknownType = Json.write(Map.of("source", "aws.ecs", "detail-type", "ECS Container Instance State Change", "id", "x", "detail", Map.of()));
+        String unknownType = Json.write(Map.of("source", "aws.ecs", "detail-type", "ECS Capacity Provider Thing", "id", "x", "detail", Map.of()));
         JsonObject output = invoke(function, sqsBatch("bad-1", notJson, "bad-2", wrongType, "bad-3", unknownType));
         assertEquals(List.of(Map.of("itemIdentifier", "bad-1"), Map.of("itemIdentifier", "bad-2"), Map.of("itemIdentifier", "bad-3")),
                 output.array("batchItemFailures"));
         assertTrue(sandbox.calls().isEmpty(), "no action on infrastructure, not even a read: " + sandbox.calls());
         String log = logs.text();
         assertTrue(log.contains("detail.containers: expected an array, got a string"), log);
-        assertTrue(log.contains("expected 'ECS Task State Change', got 'ECS Container Instance State Change'"));
+        assertTrue(log.contains("expected 'ECS Task State Change', got 'ECS Capacity Provider Thing'"), log);
     }
 
     @Test

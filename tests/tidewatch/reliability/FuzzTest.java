@@ -369,7 +369,7 @@ class FuzzTest {
             failed.add(failure.asMap().get("itemIdentifier"));
         }
         Map<Object, String> rejectedInLog = new LinkedHashMap<>();
-        for (JsonObject line : inv.logged("ERROR", "rejected an SQS message that is not an ECS task state change")) {
+        for (JsonObject line : inv.logged("ERROR", "rejected an SQS message that is not an ECS event")) {
             rejectedInLog.put(line.asMap().get("messageId"), line.string("error"));
             v.check(line.string("error") != null && !line.string("error").isBlank(), "a rejection logged without the problem");
         }
