@@ -239,14 +239,15 @@ class TemplateTest {
     }
 
     @Test
-    void eventBridgeMaySendToTheQueuesOnlyFromTheRule() {
+    void eventBridgeMaySendToTheQueuesOnlyFromTheEcsRules() {
         for (String queue : List.of("EcsEventsQueue", "EcsEventsDeadLetterQueue")) {
             Map<String, Object> statement = onlyStatementOfQueuePolicy(queue);
             assertEquals("Allow", statement.get("Effect"));
             assertEquals("events.amazonaws.com", at(statement, "Principal", "Service"));
             assertEquals(List.of("sqs:SendMessage"), strings(statement.get("Action")));
             assertEquals(getAtt(queue, "Arn"), statement.get("Resource"));
-            assertEquals(getAtt("EcsTaskStoppedRule", "Arn"), at(statement, "Condition", "ArnEquals", "aws:SourceArn"));
+            assertEquals(List.of(getAtt("EcsTaskStoppedRule", "Arn"), getAtt("EcsServiceEventsRule", "Arn")),
+                    at(statement, "Condition", "ArnEquals", "aws:SourceArn"));
         }
     }
 
