@@ -1,12 +1,19 @@
 package tidewatch.aws;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import tidewatch.priming.PrimingAnswers;
 
 /**
- * The URLConnection client, sending small request bodies buffered instead of streamed.
+ * The URLConnection client, sending small request bodies buffered instead of streamed; and the one place that answers
+ * a SnapStart priming read inside the process ({@link PrimingAnswers}), so that it is never sent.
  *
  * <p>Why: given a Content-Length, the SDK's URLConnection client puts HttpURLConnection in fixed-length streaming
  * mode, and before every streaming POST on a kept-alive connection the JDK checks that the server has not closed it
@@ -42,6 +49,10 @@ final class BufferedBodyHttpClient implements SdkHttpClient {
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         SdkHttpRequest http = request.httpRequest();
+        PrimingAnswers.Answer answer = PrimingAnswers.named(http.firstMatchingHeader(PrimingAnswers.HEADER).orElse(null));
+        if (answer != null) {
+            return answered(answer);
+        }
         long length = http.firstMatchingHeader(CONTENT_LENGTH).map(BufferedBodyHttpClient::parse).orElse(-1L);
         if (length < 0 || length > MAX_BUFFERED) {
             return delegate.prepareRequest(request);
@@ -50,6 +61,26 @@ final class BufferedBodyHttpClient implements SdkHttpClient {
         request.contentStreamProvider().ifPresent(buffered::contentStreamProvider);
         request.metricCollector().ifPresent(buffered::metricCollector);
         return delegate.prepareRequest(buffered.build());
+    }
+
+    /** A SnapStart priming request's answer, made inside the process: nothing is sent ({@link PrimingAnswers}). */
+    private static ExecutableHttpRequest answered(PrimingAnswers.Answer answer) {
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() {
+                byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+                return HttpExecuteResponse.builder()
+                        .response(SdkHttpResponse.builder().statusCode(200).putHeader("Content-Type", answer.contentType())
+                                .putHeader(CONTENT_LENGTH, Integer.toString(body.length)).build())
+                        .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                        .build();
+            }
+
+            @Override
+            public void abort() {
+                // nothing was sent
+            }
+        };
     }
 
     private static long parse(String value) {

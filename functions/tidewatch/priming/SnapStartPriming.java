@@ -55,6 +55,7 @@ public final class SnapStartPriming {
     public Result run(SdkHttpClient http) {
         long started = System.nanoTime();
         int stoppedBefore = PrimingInterceptor.stopped();
+        int answeredBefore = PrimingInterceptor.answered();
         PrimingInterceptor.forgetStoppedRequestTypes();
         int failures = 0;
         int responseTypes = 0;
@@ -79,7 +80,8 @@ public final class SnapStartPriming {
         Result result = new Result(PrimingInterceptor.stopped() - stoppedBefore, failures, responseTypes,
                 System.nanoTime() - started);
         Log.info("SnapStart priming done", "function", function, "requestsStopped", result.requestsStopped(),
-                "responseTypesLoaded", result.responseTypesLoaded(), "failures", result.failures(), "ms", result.nanos() / 1_000_000);
+                "answeredInProcess", PrimingInterceptor.answered() - answeredBefore, "responseTypesLoaded", result.responseTypesLoaded(),
+                "failures", result.failures(), "ms", result.nanos() / 1_000_000);
         return result;
     }
 

@@ -14,11 +14,11 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.ec2.model.DescribeVpnConnectionsRequest;
 import software.amazon.awssdk.services.ec2.model.VgwTelemetry;
 import software.amazon.awssdk.services.ecs.model.Container;
-import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
-import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkInterface;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -79,22 +79,24 @@ class SnapStartPrimingTest {
     }
 
     @Test
-    void primingLoadsTheAnswersOfWhatItStopped() {
+    void primingLoadsTheAnswersOfWhatItStoppedAndNotOfWhatItAnswered() {
         AwsClients aws = sandbox.clients(Duration.ofSeconds(2));
-        Set<Class<?>> ecsAnswers = new HashSet<>();
-        for (Class<?> request : List.of(DescribeTaskDefinitionRequest.class, ListTasksRequest.class, DescribeTasksRequest.class)) {
-            ResponseShapes.loadResponseShape(request, ecsAnswers);
+        Set<Class<?>> stoppedAnswers = new HashSet<>();
+        for (Class<?> request : List.of(RunTaskRequest.class, GetParameterRequest.class)) {
+            ResponseShapes.loadResponseShape(request, stoppedAnswers);
         }
 
         SnapStartPriming.Result result = new SnapStartPriming("test")
-                .request(() -> aws.ecs().describeTaskDefinition(r -> r.taskDefinition("priming:1")))
-                .request(() -> aws.ecs().listTasks(r -> r.cluster("priming")))
-                .request(() -> aws.ecs().describeTasks(r -> r.cluster("priming").tasks("t")))
+                .request(() -> aws.ecs().runTask(r -> r.cluster("priming").taskDefinition("priming:1")))
+                .request(() -> aws.ssm().getParameter(r -> r.name("/priming")))
+                .request(() -> aws.ecs().describeTasks(r -> r.cluster("priming").tasks("t"))) // answered in the process (PrimingAnswers)
                 .run(aws.http());
 
         assertEquals(0, result.failures(), logs.text());
-        assertEquals(ecsAnswers.size(), result.responseTypesLoaded(), "the answers of the three ECS calls it stopped, no more");
-        assertTrue(logs.text().contains("\"responseTypesLoaded\":" + ecsAnswers.size()), logs.text());
+        assertEquals(3, result.requestsStopped(), "none of the three left the process");
+        assertEquals(stoppedAnswers.size(), result.responseTypesLoaded(), "the answers of the two stopped calls, no more");
+        assertTrue(logs.text().contains("\"answeredInProcess\":1,\"responseTypesLoaded\":" + stoppedAnswers.size()), logs.text());
+        assertEquals(0, sandbox.requests());
     }
 
     @Test
