@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import tidewatch.aws.AwsErrors;
 import tidewatch.datacenter.Reachability;
 import tidewatch.datacenter.ReachabilityReader;
 import tidewatch.ecs.BatchResults.Result;
 import tidewatch.ecs.TaskStopGroups.Notice;
 import tidewatch.lambda.InvocationDeadline;
+import tidewatch.lambda.ReadsAhead;
 import tidewatch.log.Log;
 import tidewatch.notify.Message;
 import tidewatch.notify.Notifier;
@@ -46,6 +48,12 @@ final class TaskStopResponder {
     /** The datacenter's state, read at an invocation's first abnormal stop; null until then, or when it is stale. */
     private Reachability reachability;
     private long reachabilityReadAt;
+    /** The datacenter's state being read ahead, from the invocation's first abnormal stop until it is needed; or null. */
+    private Future<Reachability> reachabilityAhead;
+    /** The datacenter's state and log lines, read while other reads run ({@link ReadsAhead}). */
+    private final ReadsAhead reads = new ReadsAhead(2, "ecs-reads");
+    /** How much longer than a read's own timeout its result is waited for. */
+    private static final Duration JOIN_MARGIN = Duration.ofSeconds(1);
 
     TaskStopResponder(EcsSettings settings, EcsState state, ContainerLogs logs, TaskRestarter restarter, Notifier notifier,
                       ReachabilityReader datacenter, SilenceTags silences) {
@@ -68,11 +76,22 @@ final class TaskStopResponder {
             reachability = null;
         }
         silences.startInvocation(READINGS_FRESH_FOR);
+        reachabilityAhead = null;
+    }
+
+    /** Starts the datacenter's read, unless a fresh reading is kept or the read is under way: its round trip overlaps the crash count's. */
+    private void readReachabilityAhead(InvocationDeadline deadline) {
+        if (reachability == null && reachabilityAhead == null) {
+            reachabilityAhead = reads.start(() -> datacenter.read(deadline));
+        }
     }
 
     private Reachability reachability(InvocationDeadline deadline) {
         if (reachability == null) {
-            reachability = datacenter.read(deadline);
+            reachability = reachabilityAhead == null ? datacenter.read(deadline)
+                    : ReadsAhead.join(reachabilityAhead, ReachabilityReader.READ_TIMEOUT.plus(JOIN_MARGIN),
+                            () -> Reachability.unknown("DescribeVpnConnections did not answer in time"));
+            reachabilityAhead = null;
             reachabilityReadAt = System.nanoTime();
             Log.info("datacenter reachability read", "state", reachability.state().name(), "facts", reachability.facts());
         }
@@ -120,6 +139,9 @@ final class TaskStopResponder {
     private Notice decideAndRestart(String messageId, TaskStopEvent event, BatchResults results, InvocationDeadline deadline) {
         TaskDefinitionFacts facts = state.taskDefinition(event.taskDefinitionArn());
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
+        if (diagnosis.abnormal()) {
+            readReachabilityAhead(deadline);
+        }
         TaskStopPlan plan;
         if (event.isServiceTask()) {
             plan = TaskStopDecision.forServiceTask(diagnosis, diagnosis.abnormal() ? crashCount(event) : CrashLoop.Count.NONE,
@@ -211,12 +233,18 @@ final class TaskStopResponder {
                 results.fail(group.notices().stream().map(Notice::messageId).toList());
                 continue;
             }
+            boolean outage = group.key().equals(DatacenterOutageRule.OUTAGE_KEY);
+            // The lead's log lines are read while the silences are (a silenced group's read is wasted, and rare).
+            Future<TaskStopMessage.LogEvidence> evidence = outage ? null : reads.start(() -> evidence(lead, deadline));
             Heard heard = heard(group, results, deadline);
             if (heard == null) {
                 continue;
             }
-            Message message = heard.silence().noted(group.key().equals(DatacenterOutageRule.OUTAGE_KEY)
-                    ? outageMessage(heard.group(), deadline) : stopMessage(heard.group(), deadline));
+            Message message = heard.silence().noted(outage ? outageMessage(heard.group(), deadline)
+                    : stopMessage(heard.group(), ReadsAhead.join(evidence, ContainerLogs.READ_TIMEOUT.plus(JOIN_MARGIN), () -> {
+                        Log.warn("log lines not read: the read failed or did not end in time", "key", lead.key());
+                        return null;
+                    })));
             try {
                 notifier.send(message);
                 sent++;
@@ -286,9 +314,8 @@ final class TaskStopResponder {
         return false;
     }
 
-    private Message stopMessage(TaskStopGroups.Group group, InvocationDeadline deadline) {
+    private Message stopMessage(TaskStopGroups.Group group, TaskStopMessage.LogEvidence evidence) {
         Notice lead = group.lead();
-        TaskStopMessage.LogEvidence evidence = evidence(lead, deadline);
         return TaskStopMessage.build(lead.event(), lead.diagnosis(), lead.plan().severity(), lead.action(), lead.plan().crashCount(),
                 evidence, group.otherTaskIds(), lead.reachability(), logFinding(evidence));
     }

@@ -21,8 +21,8 @@ import tidewatch.local.World;
 
 /**
  * A floor is only a floor if it does the function's AWS work: each one, run in a JVM of its own against a sandbox,
- * makes the same calls, in the same order, as the function's first invocation on the benchmark's sample event in
- * the same world. When a function gains or loses a call, this fails until its floor follows.
+ * makes the same calls as the function's first invocation on the benchmark's sample event in the same world, one after
+ * another (the function overlaps some of its reads). When a function gains or loses a call, this fails until its floor follows.
  */
 class FloorProcessTest {
     private final CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
@@ -51,10 +51,13 @@ class FloorProcessTest {
         }
         assertTrue(functionCalls.size() >= 4, "the sample event takes the function's full path: " + names(functionCalls));
         assertTrue(names(functionCalls).contains("slack post"), names(functionCalls).toString());
-        assertEquals(names(functionCalls), names(floorCalls));
-        for (int i = 0; i < functionCalls.size(); i++) {
-            Sandbox.Call made = functionCalls.get(i);
-            Sandbox.Call floorMade = floorCalls.get(i);
+        // The same calls; the function overlaps some of its reads (ReadsAhead), the floor makes them one after another.
+        assertEquals(names(functionCalls).stream().sorted().toList(), names(floorCalls).stream().sorted().toList());
+        List<Sandbox.Call> unmatched = new java.util.ArrayList<>(floorCalls);
+        for (Sandbox.Call made : functionCalls) {
+            Sandbox.Call floorMade = unmatched.stream().filter(c -> c.service().equals(made.service()) && c.operation().equals(made.operation()))
+                    .findFirst().orElseThrow();
+            unmatched.remove(floorMade);
             assertNull(floorMade.fault(), "the floor's calls are answered: " + floorMade.toJson());
             switch (made.service() + " " + made.operation()) {
                 // What the function writes is its own; the floor publishes to the same topic and posts to the same hook.
