@@ -23,9 +23,9 @@ import tidewatch.local.CloudFormationTemplate;
 import tidewatch.local.FunctionJvm;
 
 /**
- * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--storm-crashes N]
- * [--storm-only]}: cold start, warm latency and memory of each function, against a baseline measured in the same
- * run, and a storm with SNS hung.
+ * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]
+ * [--memory MB] [--storm-crashes N] [--storm-only]}: cold start against each function's floor, the first invocation
+ * after SnapStart priming, warm latency and memory of each function, and a storm with SNS hung.
  *
  * <p>Each sample of each function is a fresh JVM started the way the local runner starts one (the template's
  * environment and JAVA_TOOL_OPTIONS, the managed runtime's JVM options), against a sandbox that runs in a process of
@@ -38,11 +38,12 @@ import tidewatch.local.FunctionJvm;
  * the per-sample ratios), the first invocation after priming within {@value #FIRST_PRIMED_TARGET_MS} ms, the warm
  * median and the peak RSS; the ratio to the baseline is printed for information. Then the {@link StormCase} (a
  * batch of crashes with SNS hung, {@code --storm-crashes}, 15 by default; {@code --storm-only} runs it alone).
- * The exit status is 1 when a target is missed or the storm fails.
+ * {@code --memory MB} runs every measured JVM as a function of that memory size ({@link CpuShare}: MaxRAM and heap,
+ * and Lambda's CPU share where a quota can be set). The exit status is 1 when a target is missed or a storm fails.
  */
 public final class Benchmark {
     static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]"
-            + " [--storm-crashes N] [--storm-only]";
+            + " [--memory MB] [--storm-crashes N] [--storm-only]";
     /** Init+first of a function within this many times its floor's (issue 18; the 1.3 x baseline of before is information now). */
     static final double FLOOR_RATIO_TARGET = 1.05;
     /** The first invocation after SnapStart priming, for the functions with a floor (ECS and VPN alarm). */
@@ -95,6 +96,7 @@ public final class Benchmark {
         boolean primed = true;
         int stormCrashes = StormCase.DEFAULT_CRASHES;
         boolean stormOnly = false;
+        Integer memory = null;
         List<String> only = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         try {
@@ -107,6 +109,7 @@ public final class Benchmark {
                     case "--no-primed" -> primed = false;
                     case "--storm-crashes" -> stormCrashes = positive(value(args, ++i), "--storm-crashes");
                     case "--storm-only" -> stormOnly = true;
+                    case "--memory" -> memory = positive(value(args, ++i), "--memory");
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
@@ -124,11 +127,16 @@ public final class Benchmark {
             System.exit(2);
             return;
         }
-        int status = stormOnly ? 0 : new Benchmark.Run(samples, warm, primed, only, jvmOptions).run();
+        boolean pass = true;
+        if (!stormOnly) {
+            try (CpuShare cpu = memory == null ? null : CpuShare.of(memory)) {
+                pass = new Benchmark.Run(samples, warm, primed, only, jvmOptions, memory, cpu).run() == 0;
+            }
+        }
         StormCase.Result storm = StormCase.run(stormCrashes, OUT);
         System.out.println(storm.text());
         System.out.println("storm details: " + OUT.resolve("storm-sns-hung.json") + ", its log: " + OUT.resolve("storm-sns-hung.log"));
-        System.exit(status != 0 || !storm.pass() ? 1 : 0);
+        System.exit(pass && storm.pass() ? 0 : 1);
     }
 
     private static int positive(String text, String option) {
@@ -153,16 +161,32 @@ public final class Benchmark {
         private final boolean primed;
         private final List<String> only;
         private final List<String> jvmOptions;
+        private final Integer memory; // null: the template's MemorySize
+        private final CpuShare cpu; // null: the machine's CPUs
         private final CloudFormationTemplate template = CloudFormationTemplate.load(Path.of("template.yaml"));
         private final String functionClasspath = System.getProperty("tidewatch.bench.classpath", System.getProperty("java.class.path"));
         private final List<Process> sandboxes = new ArrayList<>();
 
-        Run(int samples, int warm, boolean primed, List<String> only, List<String> jvmOptions) {
+        Run(int samples, int warm, boolean primed, List<String> only, List<String> jvmOptions, Integer memory, CpuShare cpu) {
             this.samples = samples;
             this.warm = warm;
             this.primed = primed;
             this.only = only;
             this.jvmOptions = jvmOptions;
+            this.memory = memory;
+            this.cpu = cpu;
+        }
+
+        /** The memory size a function's JVM is run as: {@code --memory}, else the template's. */
+        private int memory(String function) {
+            return memory != null ? memory : FunctionJvm.memorySize(template, function);
+        }
+
+        /** The function's environment against the sandbox, with {@code --memory}'s size where given. */
+        private Map<String, String> environment(String function, URI sandbox) {
+            Map<String, String> env = FunctionJvm.environment(template, function, Map.of(), sandbox);
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memory(function)));
+            return env;
         }
 
         int run() throws Exception {
@@ -183,7 +207,7 @@ public final class Benchmark {
                 for (Workload workload : workloads) {
                     endpoints.put(workload.function(), workload.world() == null ? empty : startSandbox(workload.world()));
                 }
-                Map<String, String> baselineEnv = FunctionJvm.environment(template, "EcsTaskStateFunction", Map.of(), empty);
+                Map<String, String> baselineEnv = environment("EcsTaskStateFunction", empty);
 
                 System.err.printf(Locale.ROOT, "benchmark: %d samples, %d warm invocations per JVM, functions %s%n",
                         samples, warm, workloads.stream().map(Workload::function).toList());
@@ -216,7 +240,8 @@ public final class Benchmark {
                     }
                 }
                 return new Report(samples, warm, baseline, cold, primedSamples, floors, template, jvmOptions,
-                        (System.nanoTime() - started) / 1e9, loadBefore + " before, " + loadAverage() + " after").print();
+                        (System.nanoTime() - started) / 1e9, loadBefore + " before, " + loadAverage() + " after",
+                        memory, cpu == null ? null : cpu.describe()).print();
             } finally {
                 for (Process sandbox : sandboxes) {
                     sandbox.getOutputStream().close(); // the server stops when its standard input closes
@@ -265,34 +290,34 @@ public final class Benchmark {
         }
 
         private Sample runBaseline(Map<String, String> env, String label) throws Exception {
-            List<String> command = jvm(FunctionJvm.memorySize(template, "EcsTaskStateFunction"), BaselineProcess.class.getName(),
+            List<String> command = jvm(memory("EcsTaskStateFunction"), BaselineProcess.class.getName(),
                     resultFile(label).toString());
             return run("baseline", command, env, label);
         }
 
         private Sample runFloor(Workload workload, String floor, URI sandbox, String label) throws Exception {
-            Map<String, String> env = FunctionJvm.environment(template, workload.function(), Map.of(), sandbox);
+            Map<String, String> env = environment(workload.function(), sandbox);
             env.putAll(workload.env());
-            List<String> command = jvm(FunctionJvm.memorySize(template, workload.function()), FloorProcess.class.getName(),
+            List<String> command = jvm(memory(workload.function()), FloorProcess.class.getName(),
                     floor, resultFile(label).toString());
             return run("floor", command, env, label);
         }
 
         private Sample runFunction(Workload workload, URI sandbox, int warmInvocations, boolean prime, String label) throws Exception {
-            Map<String, String> env = FunctionJvm.environment(template, workload.function(), Map.of(), sandbox);
+            Map<String, String> env = environment(workload.function(), sandbox);
             env.putAll(workload.env());
             String handler = template.functionHandler(workload.function());
             String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
-            List<String> command = jvm(FunctionJvm.memorySize(template, workload.function()), FunctionProcess.class.getName(),
+            List<String> command = jvm(memory(workload.function()), FunctionProcess.class.getName(),
                     className, workload.event().toAbsolutePath().toString(), String.valueOf(warmInvocations),
                     resultFile(label).toString(), prime ? "primed" : "cold");
             return run(workload.function(), command, env, label);
         }
 
-        private List<String> jvm(int memory, String mainClass, String... args) {
-            List<String> command = FunctionJvm.command(memory, functionClasspath, mainClass, args);
+        private List<String> jvm(int memoryMiB, String mainClass, String... args) {
+            List<String> command = FunctionJvm.command(memoryMiB, functionClasspath, mainClass, args);
             command.addAll(1, jvmOptions);
-            return command;
+            return cpu == null ? command : cpu.wrap(command);
         }
 
         private static Path resultFile(String label) {
@@ -334,10 +359,12 @@ public final class Benchmark {
         private final List<String> jvmOptions;
         private final double seconds;
         private final String load;
+        private final Integer memory;
+        private final String cpu;
 
         Report(int samples, int warm, List<Sample> baseline, Map<String, List<Sample>> cold, Map<String, List<Sample>> primed,
                Map<String, Map<String, List<Sample>>> floors, CloudFormationTemplate template, List<String> jvmOptions,
-               double seconds, String load) {
+               double seconds, String load, Integer memory, String cpu) {
             this.samples = samples;
             this.warm = warm;
             this.baseline = baseline;
@@ -348,6 +375,8 @@ public final class Benchmark {
             this.jvmOptions = jvmOptions;
             this.seconds = seconds;
             this.load = load;
+            this.memory = memory;
+            this.cpu = cpu;
         }
 
         int print() throws IOException {
@@ -362,10 +391,13 @@ public final class Benchmark {
             out.append("Tidewatch benchmark\n");
             out.append(String.format(Locale.ROOT, "machine: %d cores, %s, %s %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                     cpuModel(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("os.arch")));
-            List<String> command = FunctionJvm.command(512, "CP", "MAIN");
+            List<String> command = FunctionJvm.command(memory == null ? 512 : memory, "CP", "MAIN");
             out.append("function JVMs: ").append(String.join(" ", command.subList(1, command.indexOf("-cp"))))
                     .append(jvmOptions.isEmpty() ? "" : " " + String.join(" ", jvmOptions))
                     .append(", JAVA_TOOL_OPTIONS=").append(toolOptions).append('\n');
+            if (cpu != null) {
+                out.append("memory size: ").append(cpu).append('\n');
+            }
             out.append(String.format(Locale.ROOT, "%d samples (fresh JVM each), %d warm invocations per JVM; medians over samples (/base and /floor: "
                     + "median of each sample's function/baseline and function/floor), peak RSS is the highest sample; took %.0f s%n", samples, warm, seconds));
             // Other work on the machine moves every figure: a load average well above 1 means the run was not alone.
@@ -377,6 +409,7 @@ public final class Benchmark {
             out.append(String.format(Locale.ROOT, "%-30s %9s %9s %11s %6s %6s | %12s %12s %12s %6s | %9s |%n",
                     "baseline (1 client)", "", "", ms(baselineMs), "1.00", "", "", "", "", "1", mib(max(baseline.stream().mapToDouble(Sample::peakMiB).toArray()))));
             json.put("loadAverage", load);
+            json.put("memorySize", memory == null ? "the template's" : cpu);
             json.put("baselineMs", round(baselineMs));
             json.put("baselinePeakMiB", round(max(baseline.stream().mapToDouble(Sample::peakMiB).toArray())));
             json.put("baselineClassesLoaded", baseline.get(0).result().integer("loadedClasses"));

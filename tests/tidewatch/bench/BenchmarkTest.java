@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tidewatch.json.JsonObject;
 
-/** The cold-start verdict of issue 18: the median of the per-sample ratios of a function to its floor, within 1.05. */
+/**
+ * The cold-start verdict of issue 18 (the median of the per-sample ratios of a function to its floor, within 1.05) and
+ * the CPU share of {@code --memory}.
+ */
 class BenchmarkTest {
     @Test
     void theFloorRatioIsTheMedianOfEachSamplesPairNotTheRatioOfMedians() {
@@ -22,6 +25,14 @@ class BenchmarkTest {
         assertTrue(Benchmark.Report.withinFloor(ratio));
         assertFalse(Benchmark.Report.withinFloor(1.06));
         assertTrue(Benchmark.Report.withinFloor(1.05));
+    }
+
+    @Test
+    void theCpuQuotaIsLambdasShareOfAVcpuForTheMemorySize() {
+        assertEquals(14_471, CpuShare.quotaMicros(256));
+        assertEquals(28_943, CpuShare.quotaMicros(512));
+        assertEquals(100_000, CpuShare.quotaMicros(1769));
+        assertEquals(100_000, CpuShare.quotaMicros(3008), "capped at one CPU");
     }
 
     /** A function JVM whose init+first took {@code ms}: ready at half of it after start, first invocation the rest. */
