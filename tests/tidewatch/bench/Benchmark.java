@@ -24,8 +24,9 @@ import tidewatch.local.FunctionJvm;
 
 /**
  * {@code bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]
- * [--memory MB] [--storm-crashes N] [--storm-only]}: cold start against each function's floor, the first invocation
- * after SnapStart priming, warm latency and memory of each function, and a storm with SNS hung.
+ * [--memory MB] [--storm-crashes N] [--storm-only] [--storm-batch]}: cold start against each function's floor, the
+ * first invocation after SnapStart priming, warm latency and memory of each function, a storm of 500 stops in one
+ * SQS batch and of 5,000 in ten, and a storm with SNS hung.
  *
  * <p>Each sample of each function is a fresh JVM started the way the local runner starts one (the template's
  * environment and JAVA_TOOL_OPTIONS, the managed runtime's JVM options), against a sandbox that runs in a process of
@@ -36,14 +37,15 @@ import tidewatch.local.FunctionJvm;
  * each function (the SnapStart hook between init and the first invocation). Medians over the samples are compared
  * with the targets (issue 18): init+first within {@value #FLOOR_RATIO_TARGET} x the function's floor (the median of
  * the per-sample ratios), the first invocation after priming within {@value #FIRST_PRIMED_TARGET_MS} ms, the warm
- * median and the peak RSS; the ratio to the baseline is printed for information. Then the {@link StormCase} (a
- * batch of crashes with SNS hung, {@code --storm-crashes}, 15 by default; {@code --storm-only} runs it alone).
+ * median and the peak RSS; the ratio to the baseline is printed for information. Then the {@link StormBatchCase}
+ * (500 stops in one batch, 5,000 in ten; {@code --storm-batch} runs it alone) and the {@link StormCase} (a batch of
+ * crashes with SNS hung, {@code --storm-crashes}, 15 by default; {@code --storm-only} runs it alone).
  * {@code --memory MB} runs every measured JVM as a function of that memory size ({@link CpuShare}: MaxRAM and heap,
  * and Lambda's CPU share where a quota can be set). The exit status is 1 when a target is missed or a storm fails.
  */
 public final class Benchmark {
     static final String USAGE = "usage: bin/benchmark [--samples N] [--warm N] [--function ID ...] [--jvm-option OPTION ...] [--no-primed]"
-            + " [--memory MB] [--storm-crashes N] [--storm-only]";
+            + " [--memory MB] [--storm-crashes N] [--storm-only] [--storm-batch]";
     /** Init+first of a function within this many times its floor's (issue 18; the 1.3 x baseline of before is information now). */
     static final double FLOOR_RATIO_TARGET = 1.05;
     /** The first invocation after SnapStart priming, for the functions with a floor (ECS and VPN alarm). */
@@ -96,6 +98,7 @@ public final class Benchmark {
         boolean primed = true;
         int stormCrashes = StormCase.DEFAULT_CRASHES;
         boolean stormOnly = false;
+        boolean stormBatchOnly = false;
         Integer memory = null;
         List<String> only = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
@@ -109,6 +112,7 @@ public final class Benchmark {
                     case "--no-primed" -> primed = false;
                     case "--storm-crashes" -> stormCrashes = positive(value(args, ++i), "--storm-crashes");
                     case "--storm-only" -> stormOnly = true;
+                    case "--storm-batch" -> stormBatchOnly = true;
                     case "--memory" -> memory = positive(value(args, ++i), "--memory");
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
@@ -130,13 +134,20 @@ public final class Benchmark {
         boolean pass = true;
         if (!stormOnly) {
             try (CpuShare cpu = memory == null ? null : CpuShare.of(memory)) {
-                pass = new Benchmark.Run(samples, warm, primed, only, jvmOptions, memory, cpu).run() == 0;
+                Run run = new Benchmark.Run(samples, warm, primed, only, jvmOptions, memory, cpu);
+                pass = stormBatchOnly || run.run() == 0;
+                if (stormBatchOnly || only.isEmpty() || only.contains("EcsTaskStateFunction")) {
+                    pass &= run.stormBatch();
+                }
             }
         }
-        StormCase.Result storm = StormCase.run(stormCrashes, OUT);
-        System.out.println(storm.text());
-        System.out.println("storm details: " + OUT.resolve("storm-sns-hung.json") + ", its log: " + OUT.resolve("storm-sns-hung.log"));
-        System.exit(pass && storm.pass() ? 0 : 1);
+        if (!stormBatchOnly) {
+            StormCase.Result storm = StormCase.run(stormCrashes, OUT);
+            System.out.println(storm.text());
+            System.out.println("storm details: " + OUT.resolve("storm-sns-hung.json") + ", its log: " + OUT.resolve("storm-sns-hung.log"));
+            pass &= storm.pass();
+        }
+        System.exit(pass ? 0 : 1);
     }
 
     private static int positive(String text, String option) {
@@ -175,6 +186,19 @@ public final class Benchmark {
             this.jvmOptions = jvmOptions;
             this.memory = memory;
             this.cpu = cpu;
+        }
+
+        /** The storm of 500 stops in one batch and 5,000 in ten ({@link StormBatchCase}); prints its figures and verdicts. */
+        boolean stormBatch() throws Exception {
+            Files.createDirectories(OUT.resolve("logs"));
+            String load = loadAverage();
+            StormBatchCase.Result result = StormBatchCase.run((label, sandbox, mainClass, args) -> run("storm",
+                    jvm(memory("EcsTaskStateFunction"), mainClass, args), environment("EcsTaskStateFunction", sandbox), label), template, OUT);
+            System.out.println();
+            System.out.println("load average (1, 5, 15 min): " + load + " before the storm-batch case, " + loadAverage() + " after"
+                    + (cpu == null ? "" : "; " + cpu.describe()));
+            result.lines().forEach(System.out::println);
+            return result.pass();
         }
 
         /** The memory size a function's JVM is run as: {@code --memory}, else the template's. */
@@ -320,7 +344,7 @@ public final class Benchmark {
             return cpu == null ? command : cpu.wrap(command);
         }
 
-        private static Path resultFile(String label) {
+        static Path resultFile(String label) {
             return OUT.resolve("logs").resolve(label + ".json");
         }
 
