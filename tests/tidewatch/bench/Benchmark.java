@@ -487,7 +487,7 @@ public final class Benchmark {
                     floorNote += String.format(Locale.ROOT, "; %s %.2f x the baseline", label, floorRatio);
                     if (floorFigures.isEmpty()) { // the first floor: all of the function's calls
                         firstFloorMs = ms(floorMs);
-                        floorFigure.put("functionToFloor", round(toFloor));
+                        floorFigure.put("functionToFloor", Math.round(toFloor * 1000) / 1000.0);
                     }
                     floorFigure.put("peakRssMiB", round(floorPeak));
                     floorFigure.put("samplesMs", floorRuns.stream().map(f -> round(f.coldMs())).toList());
@@ -501,7 +501,7 @@ public final class Benchmark {
                             function, ms(coldMs), ratio, ms(baselineMs)));
                 } else {
                     ratioPass = withinFloor(toFloor);
-                    verdicts.add(verdict(ratioPass, String.format(Locale.ROOT, "%s init+first / its floor %.2f <= %.2f (medians %s and %s;"
+                    verdicts.add(verdict(ratioPass, String.format(Locale.ROOT, "%s init+first / its floor %.3f <= %.2f (medians %s and %s;"
                                     + " for information: %.2f x the baseline of %s%s)", function, toFloor, FLOOR_RATIO_TARGET, ms(coldMs), firstFloorMs,
                             ratio, ms(baselineMs), floorNote)));
                 }
@@ -525,7 +525,7 @@ public final class Benchmark {
                 figures.put("firstMs", round(first));
                 figures.put("initPlusFirstMs", round(coldMs));
                 figures.put("ratioToBaseline", round(ratio));
-                figures.put("ratioToFloor", Double.isNaN(toFloor) ? null : round(toFloor));
+                figures.put("ratioToFloor", Double.isNaN(toFloor) ? null : Math.round(toFloor * 1000) / 1000.0);
                 figures.put("warmOwnP50Ms", own.length == 0 ? null : round(percentile(own, 50)));
                 figures.put("warmOwnP99Ms", own.length == 0 ? null : round(percentile(own, 99)));
                 figures.put("warmTotalP50Ms", total.length == 0 ? null : round(percentile(total, 50)));
