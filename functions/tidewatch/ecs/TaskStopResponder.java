@@ -141,6 +141,7 @@ final class TaskStopResponder {
         Diagnosis diagnosis = TaskStopClassifier.classify(event, facts);
         if (diagnosis.abnormal()) {
             readReachabilityAhead(deadline);
+            notifier.prepare(); // the webhook's URL, read while this stop is decided
         }
         TaskStopPlan plan;
         if (event.isServiceTask()) {

@@ -15,4 +15,10 @@ public interface Channel {
     }
 
     void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException;
+
+    /**
+     * Gets what the first delivery needs ahead of it (Slack: its webhook's URL), when a message is about to come; a
+     * failure here is the delivery's to report. Nothing by default.
+     */
+    default void prepare(InvocationDeadline deadline) {}
 }

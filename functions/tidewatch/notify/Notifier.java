@@ -92,6 +92,21 @@ public final class Notifier {
         invocation = new Invocation(deadline);
     }
 
+    /**
+     * Lets each channel get what its first delivery needs, in the background, once per invocation: called when a
+     * message is likely (an abnormal stop was found), so that the webhook's read overlaps the deciding.
+     */
+    public void prepare() {
+        Invocation current = invocation;
+        if (current.prepared) {
+            return;
+        }
+        current.prepared = true;
+        for (Channel channel : channels) {
+            senders.submit(() -> channel.prepare(current.deadline));
+        }
+    }
+
     /** Delivers the message; returns the channels that took it. */
     public List<String> send(Message message) {
         Invocation current = invocation;
@@ -186,6 +201,8 @@ public final class Notifier {
 
     /** One invocation's deadline and the channels found down in it. */
     private static final class Invocation {
+        /** Whether {@link #prepare} ran in this invocation. */
+        private volatile boolean prepared;
         /** Without {@link #beginInvocation}, a channel down is forgotten after Lambda's longest invocation. */
         private static final long FORGET_AFTER_NANOS = InvocationDeadline.LONGEST_INVOCATION.toNanos();
         private final InvocationDeadline deadline;

@@ -74,6 +74,16 @@ public final class SlackChannel implements Channel {
         return webhook;
     }
 
+    /** Reads the webhook's URL (once: it is kept), so that the first post does not wait for it. */
+    @Override
+    public void prepare(InvocationDeadline deadline) {
+        try {
+            webhook.url(deadline);
+        } catch (DeliveryException e) {
+            // the post reads it again and reports the failure with the message it could not deliver
+        }
+    }
+
     @Override
     public void deliver(Message message, InvocationDeadline deadline) throws DeliveryException, InterruptedException {
         byte[] body = SlackMessage.render(message, mention).getBytes(StandardCharsets.UTF_8);

@@ -61,8 +61,8 @@ public final class SlackWebhook {
         return reference.startsWith("/") || SSM_ARN.matcher(reference).find();
     }
 
-    /** The URL, read within {@code deadline} the first time. */
-    public URI url(InvocationDeadline deadline) throws DeliveryException {
+    /** The URL, read within {@code deadline} the first time (one read at a time: a prepared read and a post share it). */
+    public synchronized URI url(InvocationDeadline deadline) throws DeliveryException {
         URI url = cached;
         if (url == null) {
             url = parse(fetch(deadline));

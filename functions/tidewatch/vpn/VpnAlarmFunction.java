@@ -84,7 +84,11 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         List<Object> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         InvocationLimit limit = new InvocationLimit();
-        for (ParsedEvent event : AlarmParser.parse(payload)) {
+        List<ParsedEvent> events = AlarmParser.parse(payload);
+        if (!events.isEmpty()) {
+            notifier.prepare(); // every alarm is told: the webhook's URL is read while the alarm is assessed
+        }
+        for (ParsedEvent event : events) {
             try {
                 results.add(handle(event, clock.instant(), CallTimeouts.forWork(deadline), limit));
             } catch (NotificationFailedException e) {

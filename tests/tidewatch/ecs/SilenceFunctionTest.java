@@ -109,4 +109,11 @@ class SilenceFunctionTest {
         assertEquals(1, told());
         assertTrue(logs.text().contains("silence unreadable; not silenced"), logs.text());
     }
+
+    @Test
+    void theWebhookIsReadOnceWhetherAheadOfThePostOrByIt() throws Exception {
+        crash(world());
+        assertEquals(1, told());
+        assertEquals(1, sandbox.calls("ssm", "GetParameter").size(), "the read made ahead (Notifier.prepare) serves the post");
+    }
 }

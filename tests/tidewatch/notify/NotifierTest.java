@@ -27,6 +27,7 @@ class NotifierTest {
         private volatile DeliveryException failure;
         private volatile boolean hangs;
         private volatile InvocationDeadline seen;
+        private final AtomicInteger prepared = new AtomicInteger();
 
         StandIn(String name) {
             this.name = name;
@@ -47,6 +48,12 @@ class NotifierTest {
             if (failure != null) {
                 throw failure;
             }
+        }
+
+        @Override
+        public void prepare(InvocationDeadline deadline) {
+            prepared.incrementAndGet();
+            seen = deadline;
         }
     }
 
@@ -128,5 +135,30 @@ class NotifierTest {
         notifier.beginInvocation(next);
         assertEquals(List.of("slack", "sns"), notifier.send(Messages.crash("c", null)));
         assertEquals(next, sns.seen);
+    }
+
+    @Test
+    void channelsArePreparedInTheBackgroundOncePerInvocationWithItsDeadline() throws Exception {
+        StandIn slack = new StandIn("slack");
+        Notifier notifier = new Notifier(List.of(slack));
+        InvocationDeadline first = budget(Duration.ofSeconds(5));
+        notifier.beginInvocation(first);
+        notifier.prepare();
+        notifier.prepare();
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (slack.prepared.get() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertEquals(1, slack.prepared.get(), "once per invocation");
+        assertEquals(first, slack.seen, "within the invocation's deadline");
+        notifier.beginInvocation(budget(Duration.ofSeconds(5)));
+        notifier.prepare();
+        until = System.nanoTime() + 2_000_000_000L;
+        while (slack.prepared.get() == 1 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, slack.prepared.get(), "again in the next invocation");
+        assertEquals(0, slack.calls.get(), "preparing delivers nothing");
     }
 }
