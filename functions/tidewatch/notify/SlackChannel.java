@@ -74,14 +74,10 @@ public final class SlackChannel implements Channel {
         return webhook;
     }
 
-    /** Reads the webhook's URL (once: it is kept), so that the first post does not wait for it. */
+    /** Reads the webhook's URL (once: it is kept), so that the first post does not wait for it ({@link SlackWebhook#prefetch}). */
     @Override
     public void prepare(InvocationDeadline deadline) {
-        try {
-            webhook.url(deadline);
-        } catch (DeliveryException e) {
-            // the post reads it again and reports the failure with the message it could not deliver
-        }
+        webhook.prefetch(deadline);
     }
 
     @Override

@@ -42,6 +42,10 @@ public final class SlackWebhook {
     private final SsmClient ssm;
     private final List<String> allowedHosts;
     private volatile URI cached;
+    /** The failure of a read made ahead ({@link #prefetch}), for the first post of the same invocation only; or null. */
+    private DeliveryException prefetchFailure;
+    /** The invocation's deadline that read was made in. */
+    private InvocationDeadline prefetchedIn;
 
     /** With the hosts that {@code SLACK_WEBHOOK_HOSTS} names in this process's environment, or Slack's own. */
     public SlackWebhook(String reference, SecretsManagerClient secrets, SsmClient ssm) {
@@ -61,14 +65,42 @@ public final class SlackWebhook {
         return reference.startsWith("/") || SSM_ARN.matcher(reference).find();
     }
 
-    /** The URL, read within {@code deadline} the first time (one read at a time: a prepared read and a post share it). */
+    /**
+     * The URL, read within {@code deadline} the first time. One read at a time: a post waits for a read made ahead
+     * ({@link #prefetch}) and takes its outcome, its failure too, so that an invocation reads no more often than before.
+     */
     public synchronized URI url(InvocationDeadline deadline) throws DeliveryException {
+        if (prefetchFailure != null) {
+            DeliveryException failure = prefetchFailure;
+            boolean sameInvocation = prefetchedIn == deadline;
+            prefetchFailure = null;
+            prefetchedIn = null;
+            if (sameInvocation) {
+                throw failure;
+            }
+        }
         URI url = cached;
         if (url == null) {
             url = parse(fetch(deadline));
             cached = url;
         }
         return url;
+    }
+
+    /**
+     * Reads the URL ahead of the first post of the invocation whose deadline this is; a failure is kept for that post
+     * (which reports it as its own) and dropped by any later one: a failed read is never cached beyond it.
+     */
+    public synchronized void prefetch(InvocationDeadline deadline) {
+        if (cached != null) {
+            return;
+        }
+        try {
+            url(deadline);
+        } catch (DeliveryException e) {
+            prefetchFailure = e;
+            prefetchedIn = deadline;
+        }
     }
 
     /** The URL, read without a deadline of its own (SnapStart priming, tests): the SDK's call timeout bounds it. */
