@@ -2,6 +2,7 @@ package tidewatch.ecs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import tidewatch.notify.Severity;
@@ -12,15 +13,15 @@ import tidewatch.notify.Severity;
  *
  * <p>Severity: a service below its desired count with no task running is critical; below it with some running, or
  * state unknown, a warning. ECS repeats {@code SERVICE_TASK_PLACEMENT_FAILURE} while a task cannot be placed; people
- * hear of the 1st failure in a row, then at doubling counts (2, 4, 8, ...), as of crash loops, counted in the
- * service's own event list: the "unable to place a task" events since its last "has reached a steady state".
- * {@code SERVICE_TASK_START_IMPAIRED} and Tidewatch's crash-loop detection are one message, whichever comes first: the
- * impaired event is held back when Tidewatch's count already makes the service crash-looping, and Tidewatch's
- * crash-loop message is held back when ECS's event list shows the service impaired within the loop's window.
+ * hear of the 1st failure, then at doubling counts (2, 4, 8, ...), as of crash loops (the count is kept by the
+ * responder: ECS's event list leaves out a repeated message for six hours, so it cannot count them).
+ * {@code SERVICE_TASK_START_IMPAIRED} and Tidewatch's crash-loop detection are one message, whichever comes first, by
+ * one rule both sides apply to ECS's record: the impaired event is told when Tidewatch's count of abnormal stops in
+ * the window before it is still below the loop's threshold, and then Tidewatch's own crash-loop message is held back
+ * ({@link #impairedWasTold}); otherwise the impaired event is held back and the crash-loop message is told.
  */
 final class EcsServiceEventDecision {
-    /** ECS's words in a service's event list ("(service web) was unable to place a task because ..."). */
-    static final String UNABLE_TO_PLACE = "was unable to place a task";
+    /** ECS's words in a service's event list ("(service web) has reached a steady state."). */
     static final String STEADY_STATE = "has reached a steady state";
     static final String START_IMPAIRED = "is unable to consistently start tasks successfully";
 
@@ -44,25 +45,10 @@ final class EcsServiceEventDecision {
         return service != null && service.desired() != null && service.running() != null && service.running() < service.desired();
     }
 
-    /** The "unable to place a task" events in a row in the service's event list (newest first), since its last steady state. */
-    static int placementFailuresInARow(List<ServiceRecord.Event> newestFirst) {
-        int count = 0;
-        for (ServiceRecord.Event event : newestFirst) {
-            String message = event.message() == null ? "" : event.message();
-            if (message.contains(STEADY_STATE)) {
-                break;
-            }
-            if (message.contains(UNABLE_TO_PLACE)) {
-                count++;
-            }
-        }
-        return count;
-    }
-
     /**
      * Whether people hear of a group of placement failures: when a milestone (1, 2, 4, 8, ...) falls among the counts
-     * the group's events stand for, {@code inARow - inBatch + 1} to {@code inARow}. ECS's list may lag its events, so the
-     * count is never taken as below the batch's own.
+     * the group's events stand for, {@code inARow - inBatch + 1} to {@code inARow}; the count is never taken as below
+     * the batch's own.
      */
     static boolean tellPlacementFailure(int inARow, int inBatch) {
         int last = Math.max(inARow, inBatch);
@@ -74,10 +60,37 @@ final class EcsServiceEventDecision {
         return false;
     }
 
-    /** Whether ECS's event list shows the service impaired within the window before {@code now}. */
-    static boolean reportedImpaired(List<ServiceRecord.Event> events, Instant now, Duration window) {
-        return events.stream().anyMatch(e -> e.message() != null && e.message().toLowerCase(Locale.ROOT).contains(START_IMPAIRED)
-                && e.createdAt() != null && !e.createdAt().isBefore(now.minus(window)));
+    /** How far past an impaired event the stops are counted: the event's and its list entry's clocks differ a little. */
+    static final Duration CLOCK_SLACK = Duration.ofSeconds(60);
+
+    /** When ECS's event list says the service became impaired, within the window before {@code now}. */
+    static List<Instant> impairedAt(List<ServiceRecord.Event> events, Instant now, Duration window) {
+        return events.stream().filter(e -> e.message() != null && e.message().toLowerCase(Locale.ROOT).contains(START_IMPAIRED)
+                && e.createdAt() != null && !e.createdAt().isBefore(now.minus(window)) && !e.createdAt().isAfter(now))
+                .map(ServiceRecord.Event::createdAt).toList();
+    }
+
+    /**
+     * Whether an impaired event at one of these times was told: Tidewatch's count of abnormal stops in the window up
+     * to it was below the threshold (what the impaired event's side decides, {@link CrashLoop#isLooping}). Counted
+     * {@link #CLOCK_SLACK} past each time, so that where the two sides' clocks differ the loop is told twice, never
+     * not at all.
+     */
+    static boolean impairedWasTold(List<Instant> impairedAt, Collection<Instant> abnormalStops, CrashLoop crashLoop) {
+        for (Instant impaired : impairedAt) {
+            Instant at = impaired.plus(CLOCK_SLACK);
+            long inWindow = abnormalStops.stream().filter(t -> t != null && !t.isAfter(at) && !t.isBefore(at.minus(crashLoop.window()))).count();
+            if (inWindow < crashLoop.threshold()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The latest time ECS said the service reached a steady state, or null. */
+    static Instant lastSteadyState(ServiceRecord service) {
+        return service == null ? null : service.events().stream().filter(e -> e.message() != null && e.message().contains(STEADY_STATE)
+                && e.createdAt() != null).map(ServiceRecord.Event::createdAt).max(Instant::compareTo).orElse(null);
     }
 
     /** The service's latest event message, or null. */

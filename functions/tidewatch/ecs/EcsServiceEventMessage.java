@@ -75,8 +75,11 @@ final class EcsServiceEventMessage {
             field(fields, "Reason", lead.reason());
             if (kind == EcsServiceEventKind.DEPLOYMENT_FAILED) {
                 field(fields, "Deployment", lead.deploymentId());
-                fields.add(new Message.Field("Failed task definition", or(facts.failedTaskDefinition(), "unknown: ECS no longer lists the deployment")));
-                fields.add(new Message.Field("Rolled back to", or(facts.rolledBackTo(), "no rollback: the failed deployment is still the service's primary")));
+                boolean known = facts.service() != null && facts.service() != ServiceRecord.MISSING;
+                fields.add(new Message.Field("Failed task definition", or(facts.failedTaskDefinition(),
+                        known ? "unknown: ECS no longer lists the deployment" : "unknown: the service could not be read")));
+                fields.add(new Message.Field("Rolled back to", or(facts.rolledBackTo(),
+                        known ? "no rollback: the failed deployment is still the service's primary" : "unknown: the service could not be read")));
                 if (facts.stopCauses() != null) {
                     fields.add(new Message.Field("Stopped tasks of the deployment", facts.stopCauses().isEmpty() ? "none in ECS's record (kept about an hour)"
                             : facts.stopCauses().entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining("; "))));
@@ -88,7 +91,8 @@ final class EcsServiceEventMessage {
                         + (c.needCpu() == null ? "" : ", " + c.needCpu() + " CPU units")));
                 if (c.instances() != null) {
                     fields.add(new Message.Field("Free on the ACTIVE instances", c.instances().isEmpty() ? "no ACTIVE instance"
-                            : c.instances().stream().map(i -> i.name() + ": " + (i.freeMemoryMiB() == null ? "?" : i.freeMemoryMiB()) + " MiB, "
+                            : c.instances().stream().map(i -> i.name() + (i.agentConnected() ? "" : " (agent disconnected)") + ": "
+                                    + (i.freeMemoryMiB() == null ? "?" : i.freeMemoryMiB()) + " MiB, "
                                     + (i.freeCpu() == null ? "?" : i.freeCpu()) + " CPU, " + i.runningTasks() + (i.runningTasks() == 1 ? " task" : " tasks")).collect(Collectors.joining("; "))));
                 }
             }
@@ -101,8 +105,10 @@ final class EcsServiceEventMessage {
             title = "Container instance " + instance + " in " + lead.clusterName() + ": "
                     + (kind == EcsServiceEventKind.INSTANCE_DISCONNECTED ? "its ECS agent disconnected" : "draining");
             summary = kind == EcsServiceEventKind.INSTANCE_DISCONNECTED
-                    ? "ECS cannot reach the agent on this instance: it places no new task there, and its tasks' state is unknown until the agent reconnects."
-                    : "ECS is moving the tasks off this instance. If nobody drained it on purpose (an instance refresh, a scale-in), look at who did.";
+                    ? "ECS cannot reach the agent on this instance (still disconnected when Tidewatch read ECS's record of it): it places "
+                    + "no new task there, and its tasks' state is unknown until the agent reconnects."
+                    : "ECS is moving the tasks off this instance, and a service on it runs fewer tasks than it wants. If nobody drained "
+                    + "it on purpose (an instance refresh, a scale-in), look at who did; either way, check that the other instances have room.";
             field(fields, "Cluster", lead.clusterName());
             field(fields, "Container instance", lead.containerInstanceId());
             field(fields, "EC2 instance", lead.ec2InstanceId());

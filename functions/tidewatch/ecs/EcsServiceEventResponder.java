@@ -34,6 +34,13 @@ final class EcsServiceEventResponder {
     private final SilenceTags silences;
     /** The container instances told of (key), when (System.nanoTime). */
     private final Map<String, Long> toldInstances = new HashMap<>();
+    /** How long a service's placement failures count as one run without a steady state in between. */
+    static final Duration PLACEMENT_RUN_FOR = Duration.ofHours(6);
+    /** The placement failures this container has seen of each service (key) since it last reached a steady state. */
+    private final Map<String, PlacementRun> placementRuns = new HashMap<>();
+
+    /** @param since when the run's first failure was seen */
+    private record PlacementRun(Instant since, int count) {}
 
     EcsServiceEventResponder(EcsSettings settings, EcsState state, Notifier notifier, SilenceTags silences) {
         this.settings = settings;
@@ -105,19 +112,20 @@ final class EcsServiceEventResponder {
 
         switch (kind) {
             case PLACEMENT_FAILURE, CONFIGURATION_FAILURE -> {
-                if (kind == EcsServiceEventKind.PLACEMENT_FAILURE && service != null) {
-                    int inARow = EcsServiceEventDecision.placementFailuresInARow(service.events());
+                if (kind == EcsServiceEventKind.PLACEMENT_FAILURE) {
+                    int inARow = countPlacementFailures(key, group.size(), service);
                     if (!EcsServiceEventDecision.tellPlacementFailure(inARow, group.size())) {
                         Log.info("placement failure not told again: between milestones", "key", key, "inARow", inARow, "events", group.size());
                         return Result.SUPPRESSED;
                     }
-                    note = inARow > 1 ? inARow + " placement failures in a row in the service's event list (told at 1, 2, 4, 8, ...)" : null;
+                    note = inARow > 1 ? inARow + " placement failures seen since the service's last steady state (told at 1, 2, 4, 8, ...)" : null;
                 }
                 String definitionArn = service == null ? null : service.taskDefinitionArn();
                 PlacementCapacity.Needs needs = definitionArn == null ? null
                         : read("ecs:DescribeTaskDefinition", unreadable, () -> state.placementNeeds(definitionArn));
-                List<PlacementCapacity.Instance> instances = instancesByCluster.get(lead.clusterArn());
-                if (instances == null) {
+                boolean fargate = lead.reason() != null && lead.reason().toUpperCase(java.util.Locale.ROOT).contains("FARGATE");
+                List<PlacementCapacity.Instance> instances = fargate ? null : instancesByCluster.get(lead.clusterArn());
+                if (instances == null && !fargate) {
                     instances = read("ecs:ListContainerInstances/DescribeContainerInstances", unreadable,
                             () -> state.activeContainerInstances(lead.clusterArn()));
                     if (instances != null) {
@@ -157,6 +165,16 @@ final class EcsServiceEventResponder {
                     Log.info("container instance state already told by this container", "key", key);
                     return Result.SUPPRESSED;
                 }
+                if (kind == EcsServiceEventKind.INSTANCE_DISCONNECTED) {
+                    // The agent disconnects and reconnects several times an hour in normal operation: ECS's record now decides.
+                    EcsState.InstanceState now = read("ecs:DescribeContainerInstances", unreadable,
+                            () -> state.containerInstance(lead.clusterArn(), lead.containerInstanceArn()));
+                    if (now != null && (now.agentConnected() || !"ACTIVE".equals(now.status()))) {
+                        Log.info("container instance not told: ECS's record shows its agent connected again, or the instance gone",
+                                "key", key, "agentConnected", now.agentConnected(), "status", now.status());
+                        return Result.SUPPRESSED;
+                    }
+                }
                 List<String> groups = read("ecs:ListTasks/DescribeTasks (instance tasks)", unreadable,
                         () -> state.taskGroupsOn(lead.clusterArn(), lead.containerInstanceArn()));
                 if (groups != null) {
@@ -171,8 +189,13 @@ final class EcsServiceEventResponder {
                             shortServices.addAll(read);
                         }
                     }
-                    severity = kind == EcsServiceEventKind.INSTANCE_DRAINING && names.isEmpty() ? Severity.INFO
-                            : EcsServiceEventDecision.worst(shortServices);
+                    if (kind == EcsServiceEventKind.INSTANCE_DRAINING && unreadable.isEmpty()
+                            && shortServices.stream().noneMatch(EcsServiceEventDecision::belowDesired)) {
+                        // A drain on purpose (a scale-in, an instance refresh) moves tasks without a service going short.
+                        Log.info("draining instance not told: every service on it runs its desired count", "key", key, "services", names);
+                        return Result.SUPPRESSED;
+                    }
+                    severity = EcsServiceEventDecision.worst(shortServices);
                 }
             }
             default -> { }
@@ -203,6 +226,22 @@ final class EcsServiceEventResponder {
         return Result.NOTIFIED;
     }
 
+    /**
+     * Counts the service's placement failures in this container: a run ends when ECS's event list shows a steady state
+     * after its start, or after {@link #PLACEMENT_RUN_FOR}. Returns the count including this batch's.
+     */
+    private int countPlacementFailures(String key, int events, ServiceRecord service) {
+        Instant now = Instant.now();
+        PlacementRun run = placementRuns.get(key);
+        Instant steady = EcsServiceEventDecision.lastSteadyState(service);
+        if (run == null || run.since().isBefore(now.minus(PLACEMENT_RUN_FOR)) || (steady != null && steady.isAfter(run.since()))) {
+            run = new PlacementRun(now, 0);
+        }
+        run = new PlacementRun(run.since(), run.count() + events);
+        placementRuns.put(key, run);
+        return run.count();
+    }
+
     private interface Read<T> {
         T get();
     }
@@ -219,14 +258,12 @@ final class EcsServiceEventResponder {
         }
     }
 
-    /** The service's abnormal stops in the crash-loop window, from ECS's record of its stopped tasks. */
+    /**
+     * The service's abnormal stops in the crash-loop window: ECS's record of its stopped tasks with this batch's own
+     * stops, counted as the task stops' side counts them ({@link EcsState#serviceAbnormalStops}).
+     */
     private CrashLoop.Count crashCount(EcsServiceEvent event) {
-        Map<String, Instant> stops = new HashMap<>();
-        for (TaskStopEvent stopped : state.stoppedServiceTasks(event.clusterArn(), event.serviceName(), null, event.eventId(), event.region())) {
-            if (stopped.stoppedAt() != null && TaskStopClassifier.classify(stopped, state.taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
-                stops.put(stopped.taskArn(), stopped.stoppedAt());
-            }
-        }
+        Map<String, Instant> stops = state.serviceAbnormalStops(event.clusterArn(), event.serviceName(), event.eventId(), event.region());
         return settings.crashLoop().count(stops.values(), event.time() != null ? event.time() : Instant.now());
     }
 

@@ -183,27 +183,43 @@ final class EcsState {
      * read failure only the stops seen in this batch are counted.
      */
     Map<String, Instant> abnormalStops(TaskStopEvent event) {
-        Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(event));
+        Map<String, Instant> stops = stoppedByService.computeIfAbsent(event.clusterArn() + "|" + event.group(), k -> readAbnormalStops(
+                event.clusterArn(), event.group(), token -> listStoppedTasks(event, token), event.eventId(), event.region(), event.account()));
         if (event.stoppedAt() != null) { // an unknown time leaves ECS's own time of the stop, if it has one
             stops.put(event.taskArn(), event.stoppedAt());
         }
         return new HashMap<>(stops);
     }
 
-    private Map<String, Instant> readAbnormalStops(TaskStopEvent event) {
+    /**
+     * The same for a service named by an ECS service event: the same record, read once per batch, with the stops this
+     * batch's task events brought, so that both count alike.
+     */
+    Map<String, Instant> serviceAbnormalStops(String cluster, String service, String eventId, String region) {
+        return new HashMap<>(stoppedByService.computeIfAbsent(cluster + "|service:" + service, k -> readAbnormalStops(cluster,
+                "service:" + service, token -> listStoppedServiceTasks(cluster, service, token), eventId, region, null)));
+    }
+
+    private Map<String, Instant> readAbnormalStops(String cluster, String group, Function<String, ListTasksResponse> list, String eventId,
+                                                   String region, String account) {
         Map<String, Instant> stops = new HashMap<>();
         try {
-            for (Task task : stoppedTasks(event.clusterArn(), token -> listStoppedTasks(event, token))) {
-                TaskStopEvent stopped = fromTask(task, event);
-                if (stopped.stoppedAt() != null && event.group().equals(stopped.group())
+            for (Task task : stoppedTasks(cluster, list)) {
+                TaskStopEvent stopped = fromTask(task, eventId, region, account);
+                if (stopped.stoppedAt() != null && group.equals(stopped.group())
                         && TaskStopClassifier.classify(stopped, taskDefinition(stopped.taskDefinitionArn())).abnormal()) {
                     stops.put(stopped.taskArn(), stopped.stoppedAt());
                 }
             }
         } catch (SdkException e) {
-            Log.warn("stopped tasks unreadable; counting only the stops of this batch", "group", event.group(), "error", e);
+            Log.warn("stopped tasks unreadable; counting only the stops of this batch", "group", group, "error", e);
         }
         return stops;
+    }
+
+    private ListTasksResponse listStoppedServiceTasks(String cluster, String service, String token) {
+        return ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(DesiredStatus.STOPPED)
+                .maxResults(100).nextToken(token).overrideConfiguration(o -> o.apiCallTimeout(timeout())));
     }
 
     /**
@@ -294,7 +310,18 @@ final class EcsState {
         return new PlacementCapacity.Instance(instance.ec2InstanceId() != null ? instance.ec2InstanceId()
                 : arn == null ? "unknown" : arn.substring(arn.lastIndexOf('/') + 1),
                 remaining(instance.remainingResources(), "MEMORY"), remaining(instance.remainingResources(), "CPU"),
-                instance.runningTasksCount() == null ? 0 : instance.runningTasksCount());
+                instance.runningTasksCount() == null ? 0 : instance.runningTasksCount(),
+                !Boolean.FALSE.equals(instance.agentConnected()));
+    }
+
+    /** ECS's record of one container instance: whether its agent is connected, and its status; null when ECS does not know it. */
+    record InstanceState(boolean agentConnected, String status) {}
+
+    InstanceState containerInstance(String cluster, String containerInstanceArn) {
+        return ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(containerInstanceArn)
+                        .overrideConfiguration(o -> o.apiCallTimeout(timeout()))).containerInstances().stream()
+                .map(i -> new InstanceState(!Boolean.FALSE.equals(i.agentConnected()), i.status()))
+                .findFirst().orElse(null);
     }
 
     private static Integer remaining(List<Resource> resources, String name) {
@@ -315,8 +342,7 @@ final class EcsState {
      * {@link #MAX_STOPPED_TASK_PAGES} pages; with {@code startedBy}, only those it started (a deployment's id).
      */
     List<TaskStopEvent> stoppedServiceTasks(String cluster, String service, String startedBy, String eventId, String region) {
-        return stoppedTasks(cluster, token -> ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(DesiredStatus.STOPPED)
-                .maxResults(100).nextToken(token).overrideConfiguration(o -> o.apiCallTimeout(timeout()))))
+        return stoppedTasks(cluster, token -> listStoppedServiceTasks(cluster, service, token))
                 .stream().filter(t -> startedBy == null || startedBy.equals(t.startedBy()))
                 .map(t -> fromTask(t, eventId, region, null)).toList();
     }

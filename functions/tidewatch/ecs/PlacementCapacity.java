@@ -16,8 +16,11 @@ record PlacementCapacity(Needs needs, List<Instance> instances) {
     /** @param cpu CPU units, null when none are reserved */
     record Needs(Integer memoryMiB, Integer cpu) {}
 
-    /** A container instance's free resources, from DescribeContainerInstances' {@code remainingResources}. */
-    record Instance(String name, Integer freeMemoryMiB, Integer freeCpu, int runningTasks) {}
+    /**
+     * A container instance's free resources, from DescribeContainerInstances' {@code remainingResources}; an instance
+     * whose agent is disconnected takes no task, whatever it has left.
+     */
+    record Instance(String name, Integer freeMemoryMiB, Integer freeCpu, int runningTasks, boolean agentConnected) {}
 
     Integer needMemoryMiB() {
         return needs == null ? null : needs.memoryMiB();
@@ -28,7 +31,7 @@ record PlacementCapacity(Needs needs, List<Instance> instances) {
     }
     /** The instance with the most free memory, or null when none is known. */
     Instance roomiest() {
-        return instances == null ? null : instances.stream().filter(i -> i.freeMemoryMiB() != null)
+        return instances == null ? null : instances.stream().filter(i -> i.freeMemoryMiB() != null && i.agentConnected())
                 .max(Comparator.comparingInt(Instance::freeMemoryMiB)).orElse(null);
     }
 
@@ -38,8 +41,14 @@ record PlacementCapacity(Needs needs, List<Instance> instances) {
      */
     String fix(String reason) {
         String r = reason == null ? "" : reason.toUpperCase(Locale.ROOT);
-        if (instances != null && instances.isEmpty()) {
-            return "The cluster has no ACTIVE container instance: start one (check the Auto Scaling group), then ECS places the task.";
+        if (r.contains("FARGATE")) {
+            return "Fargate has no capacity for the task in the service's subnets right now: ECS keeps trying; if it lasts, add "
+                    + "subnets in other availability zones or a FARGATE_SPOT capacity provider.";
+        }
+        boolean resource = r.contains("MEMORY") || r.contains("CPU") || r.contains("PORTS");
+        if (resource && instances != null && instances.stream().noneMatch(Instance::agentConnected)) {
+            return "The cluster has no ACTIVE container instance with its agent connected: start one (check the Auto Scaling group), "
+                    + "then ECS places the task.";
         }
         Integer needMemoryMiB = needMemoryMiB();
         Integer needCpu = needCpu();
@@ -49,7 +58,7 @@ record PlacementCapacity(Needs needs, List<Instance> instances) {
                     + needMemoryMiB + " MiB: add an instance, lower the containers' memory reservation, or stop something.";
         }
         if (r.contains("CPU") && needCpu != null && instances != null) {
-            Instance best = instances.stream().filter(i -> i.freeCpu() != null).max(Comparator.comparingInt(Instance::freeCpu)).orElse(null);
+            Instance best = instances.stream().filter(i -> i.freeCpu() != null && i.agentConnected()).max(Comparator.comparingInt(Instance::freeCpu)).orElse(null);
             if (best != null) {
                 return "The most free CPU is " + best.freeCpu() + " units on instance " + best.name() + "; the task needs " + needCpu
                         + ": add an instance, lower the task's CPU, or stop something.";

@@ -239,6 +239,9 @@ final class TaskStopResponder {
             Future<TaskStopMessage.LogEvidence> evidence = outage ? null : reads.start(() -> evidence(lead, deadline));
             Heard heard = heard(group, results, deadline);
             if (heard == null) {
+                if (evidence != null) {
+                    evidence.cancel(true);
+                }
                 continue;
             }
             Message message = heard.silence().noted(outage ? outageMessage(heard.group(), deadline)
@@ -297,9 +300,10 @@ final class TaskStopResponder {
     }
 
     /**
-     * Whether the crash-loop message about to be sent at the loop's threshold was told by ECS already: its
-     * SERVICE_TASK_START_IMPAIRED within the loop's window, in the service's event list ({@link EcsServiceEventDecision}),
-     * which comes with the silence's read of the service. A record that could not be read tells the loop.
+     * Whether the crash-loop message about to be sent at the loop's threshold was told already as ECS's
+     * SERVICE_TASK_START_IMPAIRED: the service's event list (which comes with the silence's read of the service) shows
+     * it impaired within the loop's window at a time Tidewatch's count was still below the threshold, so that its
+     * message went out ({@link EcsServiceEventDecision#impairedWasTold}). A record that could not be read tells the loop.
      */
     private boolean ecsToldTheLoop(Notice lead, InvocationDeadline deadline) {
         TaskStopEvent event = lead.event();
@@ -308,7 +312,8 @@ final class TaskStopResponder {
         }
         var service = silences.service(event.clusterArn(), event.groupName(), deadline);
         Instant at = event.stoppedAt() != null ? event.stoppedAt() : Instant.now();
-        if (service != null && EcsServiceEventDecision.reportedImpaired(service.events(), at, settings.crashLoop().window())) {
+        if (service != null && EcsServiceEventDecision.impairedWasTold(EcsServiceEventDecision.impairedAt(service.events(), at,
+                settings.crashLoop().window()), state.abnormalStops(event).values(), settings.crashLoop())) {
             Log.info("crash loop already told as ECS's SERVICE_TASK_START_IMPAIRED; not told again", "task", event.taskArn(), "group", event.group());
             return true;
         }

@@ -86,7 +86,7 @@ public final class VpnAlarmFunction implements RequestStreamHandler, Resource {
         InvocationLimit limit = new InvocationLimit();
         List<ParsedEvent> events = AlarmParser.parse(payload);
         if (!events.isEmpty()) {
-            notifier.prepare(); // every alarm is told: the webhook's URL is read while the alarm is assessed
+            notifier.prepare(); // most events are told: the webhook's URL is read while they are assessed (once a container)
         }
         for (ParsedEvent event : events) {
             try {

@@ -43,14 +43,6 @@ class EcsServiceEventDecisionTest {
                 service(2, 1), service(1, 0))));
     }
 
-    @Test
-    void placementFailuresAreCountedSinceTheLastSteadyState() {
-        assertEquals(3, EcsServiceEventDecision.placementFailuresInARow(List.of(event(PLACE), event(PLACE), event("other"), event(PLACE),
-                event(STEADY), event(PLACE))));
-        assertEquals(0, EcsServiceEventDecision.placementFailuresInARow(List.of(event(STEADY), event(PLACE))));
-        assertEquals(0, EcsServiceEventDecision.placementFailuresInARow(List.of()));
-    }
-
     @ParameterizedTest(name = "{0} in a row, {1} in the batch -> {2}")
     @CsvSource({"1, 1, true", "2, 1, true", "3, 1, false", "4, 1, true", "5, 1, false", "7, 1, false", "8, 1, true",
             "7, 3, false", "9, 3, true", "6, 3, true", "0, 1, true", "0, 3, true", "100, 5, false", "128, 1, true"})
@@ -63,9 +55,27 @@ class EcsServiceEventDecisionTest {
         Instant now = Instant.parse("2026-12-02T09:20:00Z");
         ServiceRecord.Event impaired = new ServiceRecord.Event(now.minusSeconds(600),
                 "(service registry-certs) is unable to consistently start tasks successfully.");
-        assertTrue(EcsServiceEventDecision.reportedImpaired(List.of(event(PLACE), impaired), now, Duration.ofMinutes(15)));
-        assertFalse(EcsServiceEventDecision.reportedImpaired(List.of(impaired), now, Duration.ofMinutes(5)));
-        assertFalse(EcsServiceEventDecision.reportedImpaired(List.of(event(PLACE)), now, Duration.ofMinutes(15)));
+        assertEquals(List.of(now.minusSeconds(600)), EcsServiceEventDecision.impairedAt(List.of(event(PLACE), impaired), now, Duration.ofMinutes(15)));
+        assertEquals(List.of(), EcsServiceEventDecision.impairedAt(List.of(impaired), now, Duration.ofMinutes(5)));
+        assertEquals(List.of(), EcsServiceEventDecision.impairedAt(List.of(event(PLACE)), now, Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void exactlyOneSideTellsALoop() {
+        CrashLoop loop = new CrashLoop(3, Duration.ofMinutes(15));
+        Instant t = Instant.parse("2026-12-02T09:15:00Z");
+        List<Instant> twoBefore = List.of(t.minusSeconds(300), t.minusSeconds(60));
+        // ECS first: two stops before its event, so its event was told (the impaired side's count, 2, is below 3).
+        assertTrue(EcsServiceEventDecision.impairedWasTold(List.of(t), twoBefore, loop));
+        assertFalse(loop.isLooping(loop.count(twoBefore, t)), "the impaired side told it");
+        // Tidewatch first: three stops before ECS's event, so ECS's was held back and the loop message must go out.
+        List<Instant> threeBefore = List.of(t.minusSeconds(300), t.minusSeconds(120), t.minusSeconds(30));
+        assertFalse(EcsServiceEventDecision.impairedWasTold(List.of(t), threeBefore, loop));
+        assertTrue(loop.isLooping(loop.count(threeBefore, t)), "the impaired side held it back");
+        // A stop within the clock slack after ECS's event counts on the loop side: told twice rather than never.
+        List<Instant> thirdJustAfter = List.of(t.minusSeconds(300), t.minusSeconds(120), t.plusSeconds(30));
+        assertFalse(EcsServiceEventDecision.impairedWasTold(List.of(t), thirdJustAfter, loop));
+        assertFalse(EcsServiceEventDecision.impairedWasTold(List.of(), twoBefore, loop), "no impaired event, nothing told by ECS");
     }
 
     // ------------------------------------------------------------------------------------------------- capacity
@@ -99,12 +109,23 @@ class EcsServiceEventDecisionTest {
     }
 
     @Test
+    void aFargateFailureAndDisconnectedAgentsGetTheirOwnWords() {
+        PlacementCapacity fargate = capacity(definition(500, 200), null);
+        assertTrue(fargate.fix("RESOURCE:FARGATE").startsWith("Fargate has no capacity"), fargate.fix("RESOURCE:FARGATE"));
+        PlacementCapacity.Instance gone = EcsState.room(ContainerInstance.builder().ec2InstanceId("i-gone").agentConnected(false)
+                .remainingResources(Resource.builder().name("MEMORY").type("INTEGER").integerValue(900).build()).build());
+        PlacementCapacity withGone = capacity(definition(500, 200), List.of(gone, instance("i-a", 150, 1024)));
+        assertEquals("i-a", withGone.roomiest().name(), "an instance without its agent takes no task, whatever it has left");
+        assertTrue(capacity(definition(500, 200), List.of(gone)).fix("RESOURCE:MEMORY").contains("with its agent connected"));
+    }
+
+    @Test
     void eachReasonGetsItsOwnFix() {
         PlacementCapacity capacity = capacity(definition(500, 200), List.of(instance("i-a", 150, 64)));
         assertTrue(capacity.fix("RESOURCE:CPU").startsWith("The most free CPU is 64 units on instance i-a; the task needs 128"), capacity.fix("RESOURCE:CPU"));
         assertTrue(capacity.fix("RESOURCE:PORTS").contains("hostPort 0"));
         assertTrue(capacity.fix("MemberOf placement constraint unsatisfied").contains("placement constraints"));
-        assertNull(capacity.fix("RESOURCE:FARGATE"), "nothing beyond ECS's own reason");
+        assertNull(capacity.fix("RESOURCE:ENI"), "nothing beyond ECS's own reason");
         assertTrue(capacity(definition(500, 200), List.of()).fix("RESOURCE:MEMORY").contains("no ACTIVE container instance"));
         assertTrue(new PlacementCapacity(null, null).fix("RESOURCE:MEMORY") == null, "nothing known, nothing invented");
     }

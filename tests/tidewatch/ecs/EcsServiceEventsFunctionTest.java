@@ -119,7 +119,7 @@ class EcsServiceEventsFunctionTest {
         assertTrue(body.contains("Task needs: 200 MiB memory"), "the reservation, not the 500 MiB limit: " + body);
         assertTrue(body.contains("i-0a1b2c3d4e5f60718: 150 MiB, 2048 CPU, 2 tasks; i-0f1e2d3c4b5a69788: 120 MiB, 2048 CPU, 1 task"), body);
         assertTrue(body.contains("Latest service event: (service registry-certs) was unable to place a task because no container instance"), body);
-        assertTrue(body.contains("2 placement failures in a row"), body);
+        assertFalse(body.contains("placement failures seen"), "the first one: " + body);
         assertEquals("warning", severity(0), "one of two tasks still runs");
         assertEquals(List.of("DescribeServices", "DescribeTaskDefinition", "ListContainerInstances", "DescribeContainerInstances",
                 "DescribeClusters", "DescribeServices"), ecsOperations(), "the reads, then the silences' tags");
@@ -138,25 +138,36 @@ class EcsServiceEventsFunctionTest {
 
     @Test
     void repeatedPlacementFailuresAreToldAtDoublingCounts() throws Exception {
-        String failed = "(service registry-certs) was unable to place a task because no container instance met all of its requirements.";
-        // Three in a row in ECS's list: between the milestones 2 and 4, so not told again.
-        JsonObject output = invoke(world(root -> addServiceEvent(root, "registry-certs", "2026-12-02T09:20:45Z", failed)),
-                text("ecs-service-placement-failure-memory.json"));
-        assertEquals(List.of(), output.array("batchItemFailures"), "held back, not retried");
-        assertEquals(0, published().size());
+        World world = world(root -> { });
+        String event = text("ecs-service-placement-failure-memory.json");
+        List<Integer> told = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            JsonObject output = invoke(world, event);
+            assertEquals(List.of(), output.array("batchItemFailures"), "held back is done, not retried");
+            told.add(published().size());
+        }
+        assertEquals(List.of(1, 2, 2, 3, 3), told, "told at the 1st, 2nd and 4th failure");
+        assertTrue(published().get(2).contains("4 placement failures seen since the service's last steady state"), published().get(2));
         assertTrue(logs.text().contains("placement failure not told again: between milestones"), logs.text());
-        assertTrue(logs.text().contains("\"SUPPRESSED\":1"), logs.text());
     }
 
+    @SuppressWarnings("unchecked")
     @Test
-    void theFourthPlacementFailureInARowIsToldAgain() throws Exception {
-        String failed = "(service registry-certs) was unable to place a task because no container instance met all of its requirements.";
-        invoke(world(root -> {
-            addServiceEvent(root, "registry-certs", "2026-12-02T09:20:45Z", failed);
-            addServiceEvent(root, "registry-certs", "2026-12-02T09:21:15Z", failed);
-        }), text("ecs-service-placement-failure-memory.json"));
-        assertEquals(1, published().size());
-        assertTrue(published().get(0).contains("4 placement failures in a row"), published().get(0));
+    void aSteadyStateEndsTheRunOfPlacementFailures() throws Exception {
+        World world = world(root -> { });
+        String event = text("ecs-service-placement-failure-memory.json");
+        invoke(world, event);
+        invoke(world, event);
+        invoke(world, event); // the 3rd: held back
+        assertEquals(2, published().size());
+        // ECS says the service reached a steady state since: the next failure starts a new run, and is told.
+        Map<String, Object> service = sandbox.world().serviceForTests("registry-certs");
+        List<Object> events = new ArrayList<>((List<Object>) service.get("events"));
+        events.add(0, Map.of("id", "steady", "createdAt", java.time.Instant.now().plusSeconds(5).toString(),
+                "message", "(service registry-certs) has reached a steady state."));
+        service.put("events", events);
+        invoke(world, event);
+        assertEquals(3, published().size());
     }
 
     @Test
@@ -238,10 +249,16 @@ class EcsServiceEventsFunctionTest {
     /** A crash of registry-certs:15 at 09:16, the third in a row with the world's last two (the first removed). */
     @SuppressWarnings("unchecked")
     private static World thirdCrashWorld(boolean ecsToldImpaired) throws Exception {
+        return thirdCrashWorld(ecsToldImpaired ? "2026-12-02T09:15:02Z" : null);
+    }
+
+    /** @param impairedAt when ECS's event list says the service became impaired, or null */
+    @SuppressWarnings("unchecked")
+    private static World thirdCrashWorld(String impairedAt) throws Exception {
         return world(root -> {
             ((List<Object>) ((Map<String, Object>) root.get("ecs")).get("stoppedTasks")).remove(0);
-            if (ecsToldImpaired) {
-                addServiceEvent(root, "registry-certs", "2026-12-02T09:15:02Z",
+            if (impairedAt != null) {
+                addServiceEvent(root, "registry-certs", impairedAt,
                         "(service registry-certs) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section.");
             }
         });
@@ -277,11 +294,39 @@ class EcsServiceEventsFunctionTest {
         assertEquals("critical", severity(0));
     }
 
+    @Test
+    void aLoopAndEcsImpairedEventInOneBatchAreOneMessage() throws Exception {
+        // The third crash at 09:16:20, then ECS's impaired event at 09:17: Tidewatch's count already calls it a loop.
+        Map<String, Object> impaired = SampleEvents.envelope("ecs-service-task-start-impaired.json");
+        impaired.put("time", "2026-12-02T09:17:00Z");
+        JsonObject output = invoke(thirdCrashWorld("2026-12-02T09:17:00Z"), thirdCrash(), impaired);
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        assertEquals(1, published().size(), "one message, not two, and not none: " + logs.text());
+        assertTrue(published().get(0).contains("Service registry-certs is crash-looping in AppsProd"), published().get(0));
+        assertTrue(logs.text().contains("SERVICE_TASK_START_IMPAIRED folded into Tidewatch's crash-loop message"), logs.text());
+    }
+
+    @Test
+    void aFargatePlacementFailureReadsNoInstances() throws Exception {
+        Map<String, Object> fargate = SampleEvents.variant("ecs-service-placement-failure-memory.json", d -> d.put("reason", "RESOURCE:FARGATE"));
+        invoke(world(root -> { }), fargate);
+        String body = published().get(0);
+        assertTrue(body.contains("Fargate has no capacity for the task"), body);
+        assertEquals(List.of(), sandbox.calls("ecs", "ListContainerInstances"), "a Fargate service has no instances to read");
+    }
+
     // ---------------------------------------------------------------------------------------- container instances
+
+    /** The world with the first instance's agent disconnected, as ECS's record shows it after the event. */
+    @SuppressWarnings("unchecked")
+    private static World disconnectedWorld() throws Exception {
+        return world(root -> ((List<Map<String, Object>>) ((Map<String, Object>) root.get("ecs")).get("containerInstances")).get(0)
+                .put("agentConnected", false));
+    }
 
     @Test
     void aDisconnectedAgentNamesItsTasksAndTheServicesLosingACopyOnce() throws Exception {
-        JsonObject output = invoke(world(root -> { }), text("ecs-container-instance-disconnected.json"));
+        JsonObject output = invoke(disconnectedWorld(), text("ecs-container-instance-disconnected.json"));
         assertEquals(List.of(), output.array("batchItemFailures"));
         String body = published().get(0);
         assertTrue(body.contains("Container instance i-0a1b2c3d4e5f60718 in AppsProd: its ECS agent disconnected"), body);
@@ -292,6 +337,32 @@ class EcsServiceEventsFunctionTest {
         invoke(null, text("ecs-container-instance-disconnected.json"));
         assertEquals(1, published().size());
         assertTrue(logs.text().contains("container instance state already told by this container"), logs.text());
+    }
+
+    @Test
+    void anAgentThatReconnectedIsNotTold() throws Exception {
+        // The world's record shows the agent connected: it disconnected and reconnected, as it does several times an hour.
+        JsonObject output = invoke(world(root -> { }), text("ecs-container-instance-disconnected.json"));
+        assertEquals(List.of(), output.array("batchItemFailures"));
+        assertEquals(0, published().size());
+        assertTrue(logs.text().contains("ECS's record shows its agent connected again"), logs.text());
+        assertEquals(1, sandbox.calls("ecs", "DescribeContainerInstances").size());
+    }
+
+    @Test
+    void aDrainingInstanceIsToldOnlyWhenAServiceOnItRunsShort() throws Exception {
+        Map<String, Object> draining = SampleEvents.variant("ecs-container-instance-disconnected.json", d -> {
+            d.put("agentConnected", true);
+            d.put("status", "DRAINING");
+        });
+        invoke(world(root -> service(root, "registry-certs").put("runningCount", 2)), draining);
+        assertEquals(0, published().size(), "both services at their desired count: a drain on purpose");
+        assertTrue(logs.text().contains("every service on it runs its desired count"), logs.text());
+        sandbox = null;
+        invoke(world(root -> { }), draining); // registry-certs runs 1 of 2
+        String body = published().get(0);
+        assertTrue(body.contains("Container instance i-0a1b2c3d4e5f60718 in AppsProd: draining"), body);
+        assertTrue(body.contains("registry-certs (1 running of 2 desired)"), body);
     }
 
     // ------------------------------------------------------------------------------------------------ bad input

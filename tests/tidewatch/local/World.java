@@ -104,6 +104,13 @@ public final class World {
         }
     }
 
+    /** A service as the world holds it, to change between invocations (ECS's record moves on), or null. */
+    public Map<String, Object> serviceForTests(String name) {
+        synchronized (this) {
+            return services.stream().filter(s -> name.equals(s.get("serviceName"))).findFirst().orElse(null);
+        }
+    }
+
     /** The stopped tasks ECS remembers, as the world holds them. */
     public List<Map<String, Object>> stoppedTasksForTests() {
         synchronized (this) {

@@ -93,6 +93,8 @@ class EcsRulesTest {
             })), "an instance starting to drain");
             assertFalse(matches(rule, variant("ecs-container-instance-disconnected.json", e -> detail(e).put("agentConnected", true))),
                     "an instance's routine change (a task placed or stopped) stays out");
+            assertFalse(matches(rule, variant("ecs-container-instance-disconnected.json", e -> detail(e).put("status", "INACTIVE"))),
+                    "a deregistered instance's agent is gone on purpose");
             assertFalse(matches(rule, variant("ecs-service-placement-failure-memory.json", e -> {
                 detail(e).put("eventType", "INFO");
                 detail(e).put("eventName", "SERVICE_STEADY_STATE");
