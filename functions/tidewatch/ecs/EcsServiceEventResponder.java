@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tidewatch.aws.AwsFailure;
 import tidewatch.ecs.BatchResults.Result;
@@ -123,7 +124,7 @@ final class EcsServiceEventResponder {
                 String definitionArn = service == null ? null : service.taskDefinitionArn();
                 PlacementCapacity.Needs needs = definitionArn == null ? null
                         : read("ecs:DescribeTaskDefinition", unreadable, () -> state.placementNeeds(definitionArn));
-                boolean fargate = lead.reason() != null && lead.reason().toUpperCase(java.util.Locale.ROOT).contains("FARGATE");
+                boolean fargate = lead.reason() != null && lead.reason().toUpperCase(Locale.ROOT).contains("FARGATE");
                 List<PlacementCapacity.Instance> instances = fargate ? null : instancesByCluster.get(lead.clusterArn());
                 if (instances == null && !fargate) {
                     instances = read("ecs:ListContainerInstances/DescribeContainerInstances", unreadable,
@@ -283,6 +284,7 @@ final class EcsServiceEventResponder {
         return causes;
     }
 
+    /** "registry-certs:15" from the task definition's ARN, as {@link TaskStopEvent#taskDefinitionRevision} names it. */
     private static String revision(String taskDefinitionArn) {
         return taskDefinitionArn == null ? null : taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -218,8 +220,7 @@ final class EcsState {
     }
 
     private ListTasksResponse listStoppedServiceTasks(String cluster, String service, String token) {
-        return ecs.listTasks(r -> r.cluster(cluster).serviceName(service).desiredStatus(DesiredStatus.STOPPED)
-                .maxResults(100).nextToken(token).overrideConfiguration(o -> o.apiCallTimeout(timeout())));
+        return listStopped(cluster, token, r -> r.serviceName(service));
     }
 
     /**
@@ -349,23 +350,26 @@ final class EcsState {
 
     /** A cluster's stopped tasks, whatever their group. */
     ListTasksResponse listStoppedTasks(String cluster, String token) {
-        return ecs.listTasks(r -> r.cluster(cluster).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
-                .overrideConfiguration(o -> o.apiCallTimeout(timeout())));
+        return listStopped(cluster, token, r -> { });
+    }
+
+    /** One page (100) of a cluster's stopped tasks, narrowed by {@code filter}: the one ListTasks of stopped tasks. */
+    private ListTasksResponse listStopped(String cluster, String token, Consumer<ListTasksRequest.Builder> filter) {
+        return ecs.listTasks(r -> {
+            r.cluster(cluster).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout()));
+            filter.accept(r);
+        });
     }
 
     /** The bare call, primed too. */
     ListTasksResponse listStoppedTasks(TaskStopEvent event, String token) {
-        return ecs.listTasks(r -> {
-            r.cluster(event.clusterArn()).desiredStatus(DesiredStatus.STOPPED).maxResults(100).nextToken(token)
-                    .overrideConfiguration(o -> o.apiCallTimeout(timeout()));
-            if (event.isServiceTask()) {
-                r.serviceName(event.groupName());
-            } else {
-                // ListTasks filters "family" by the task definition's family, not by the RunTask group (ECS API
-                // reference, ListTasks); the group is checked on each task read back.
-                r.family(event.taskDefinitionFamily());
-            }
-        });
+        if (event.isServiceTask()) {
+            return listStoppedServiceTasks(event.clusterArn(), event.groupName(), token);
+        }
+        // ListTasks filters "family" by the task definition's family, not by the RunTask group (ECS API reference,
+        // ListTasks); the group is checked on each task read back.
+        return listStopped(event.clusterArn(), token, r -> r.family(event.taskDefinitionFamily()));
     }
 
     /** ECS's record of a stopped task in the shape of a stop event, so that it is classified as events are. */
